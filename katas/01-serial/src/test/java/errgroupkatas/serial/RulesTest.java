@@ -1,0 +1,19 @@
+package errgroupkatas.serial;
+
+import errgroupkatas.support.KataRules;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+
+@DisplayName("Kata 01 — rules the code keeps")
+class RulesTest {
+
+    @Tag("rules")
+    @TestFactory
+    @DisplayName("kata 01's code")
+    Stream<DynamicTest> rules() {
+        return KataRules.check(FriendsHandlerTest.KATA, KataRules.NO_THREADS);
+    }
+}

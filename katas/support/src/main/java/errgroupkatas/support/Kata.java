@@ -1,0 +1,73 @@
+package errgroupkatas.support;
+
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What a kata's tests know about their kata: its id (the folder under {@code katas/}) and its
+ * package. It makes the tests' helpers speak about the right code and point at the right README.
+ *
+ * <pre>{@code
+ * static final Kata KATA = new Kata("01-serial", "errgroupkatas.serial");
+ * @RegisterExtension final Kata.NoLeaks noLeaks = KATA.noLeaks();
+ * ...
+ * var outcome = KATA.call(() -> handler.friendsOf(USER)).awaitWithin(Duration.ofSeconds(1));
+ * }</pre>
+ *
+ * @param id          the kata's folder name, e.g. {@code 01-serial}
+ * @param packageName the package of the kata's main code, e.g. {@code errgroupkatas.serial}
+ */
+public record Kata(String id, String packageName) {
+
+    /** "see hint N in katas/ID/README.md": the pointer a failure message ends with. */
+    public String hint(int number) {
+        return "Hint: see hint " + number + " in katas/" + id + "/README.md";
+    }
+
+    /** Starts {@code body} on its own thread; see {@link KataCall}. */
+    public <T> KataCall<T> call(Callable<T> body) {
+        return KataCall.start(this, body);
+    }
+
+    /** A leak detector whose snapshot is now. */
+    public LeakDetector leakSnapshot() {
+        return LeakDetector.snapshot(packageName);
+    }
+
+    /** A JUnit extension that fails any test of the class that leaves a thread behind. */
+    public NoLeaks noLeaks() {
+        return new NoLeaks(this);
+    }
+
+    /**
+     * Fails a test that leaves a thread behind: snapshots the threads before each test and, after
+     * it, asserts that none started since is still alive ({@link LeakDetector}).
+     */
+    public static final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
+        private final Kata kata;
+        private LeakDetector detector;
+        private int leakHint = 3;
+
+        private NoLeaks(Kata kata) {
+            this.kata = kata;
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            detector = kata.leakSnapshot();
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            detector.assertNoLeaks(LeakDetector.DEFAULT_GRACE, kata.hint(leakHint));
+        }
+
+        /** Which of the kata's hints a leak failure points to (3 by default). */
+        public NoLeaks pointingToHint(int number) {
+            this.leakHint = number;
+            return this;
+        }
+    }
+}

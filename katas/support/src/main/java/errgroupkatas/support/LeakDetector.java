@@ -1,0 +1,113 @@
+package errgroupkatas.support;
+
+import static org.awaitility.Awaitility.await;
+
+import errgroupkatas.support.ThreadDump.DumpedThread;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Finds the threads a piece of kata code left behind. Take a {@link #snapshot} before the code
+ * runs; afterwards {@link #assertNoLeaks} waits a short grace period for every thread that
+ * appeared since to end, and fails with each survivor's name and stack otherwise.
+ *
+ * <p>A thread counts as leaked when it is alive, was not alive at the snapshot, is not the thread
+ * asking, and either runs code of the kata's package or is not one of the JVM's, JUnit's,
+ * Awaitility's or Surefire's own threads. Platform and virtual threads are both found, however
+ * they were made: raw {@code Thread}s, executors, scopes (see {@link ThreadDump}). So an idle
+ * executor that was never shut down is a leak too, though it runs no kata code.
+ */
+public final class LeakDetector {
+    /** How long threads get to end after the code under test returned. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(1);
+
+    private static final Set<String> JVM_GROUPS = Set.of("system", "InnocuousThreadGroup", "CarrierThreads");
+    private static final List<String> INFRASTRUCTURE_NAMES = List.of(
+            "junit-", "awaitility", "surefire", "process reaper", "Attach Listener",
+            "ForkJoinPool.commonPool-worker-", "RMI ", "JFR ", "Monitor Ctrl-Break");
+
+    private final String kataPackage;
+    private final Set<Long> before;
+
+    private LeakDetector(String kataPackage, Set<Long> before) {
+        this.kataPackage = kataPackage;
+        this.before = before;
+    }
+
+    /** Remembers the threads alive now: they are never leaks of the code that runs next. */
+    public static LeakDetector snapshot(String kataPackage) {
+        Set<Long> alive = ThreadDump.take().stream().map(DumpedThread::tid).collect(Collectors.toUnmodifiableSet());
+        return new LeakDetector(kataPackage, alive);
+    }
+
+    /** The threads that count as leaked right now (see the class comment). */
+    public List<LeakedThread> leakedNow() {
+        long self = Thread.currentThread().threadId();
+        List<LeakedThread> leaked = new ArrayList<>();
+        for (DumpedThread t : ThreadDump.take()) {
+            if (t.tid() == self || before.contains(t.tid())) {
+                continue;
+            }
+            if (t.runs(kataPackage) || !isInfrastructure(t)) {
+                leaked.add(new LeakedThread(t.describe(), StackReport.trim(t.stack(), kataPackage)));
+            }
+        }
+        return leaked;
+    }
+
+    private static boolean isInfrastructure(DumpedThread t) {
+        if (t.virtual()) {
+            return false;
+        }
+        Thread platform = t.platform();
+        if (platform != null) {
+            ThreadGroup group = platform.getThreadGroup();
+            if (group != null && JVM_GROUPS.contains(group.getName())) {
+                return true;
+            }
+        }
+        return INFRASTRUCTURE_NAMES.stream().anyMatch(t.name()::startsWith);
+    }
+
+    /** {@link #assertNoLeaks(Duration, String)} with the default grace and no hint. */
+    public void assertNoLeaks() {
+        assertNoLeaks(DEFAULT_GRACE, "");
+    }
+
+    /**
+     * Waits up to {@code grace} for every thread started since the snapshot to end; fails with
+     * each survivor's name and trimmed stack, then {@code hint}, if any is still alive.
+     */
+    public void assertNoLeaks(Duration grace, String hint) {
+        try {
+            await("no leaked threads").atMost(grace).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> leakedNow().isEmpty());
+        } catch (ConditionTimeoutException e) {
+            List<LeakedThread> leaked = leakedNow();
+            if (leaked.isEmpty()) {
+                return; // ended just now
+            }
+            StringBuilder m = new StringBuilder("Leaked threads: ").append(leaked.size())
+                    .append(leaked.size() == 1 ? " thread" : " threads")
+                    .append(" started by the kata code are still alive ").append(grace.toMillis())
+                    .append(" ms after it returned.\nEvery thread a call starts must have ended when it returns"
+                            + " (join what you start; shut executors down; cancel on early exit).\n");
+            leaked.forEach(l -> m.append(l.report()));
+            if (!hint.isEmpty()) {
+                m.append(hint).append('\n');
+            }
+            throw new AssertionError(m.toString());
+        }
+    }
+
+    /** A thread that outlived the code that started it, and where it is. */
+    public record LeakedThread(String description, String stack) {
+        String report() {
+            return "  " + description + " is still alive:\n" + stack;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package errgroupkatas.tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One test's result, as {@link KataTestRun} wrote it.
+ *
+ * @param status  PASSED, FAILED, ABORTED or SKIPPED
+ * @param key     {@code TestClass.method}, or {@code TestClass.factory[display name]} for a dynamic test
+ * @param tags    the test's JUnit tags
+ * @param display the display name
+ * @param message the failure's class and message on one line, or empty
+ */
+record TestResult(String status, String key, Set<String> tags, String display, String message) {
+
+    boolean passed() {
+        return status.equals("PASSED");
+    }
+
+    boolean failed() {
+        return status.equals("FAILED") || status.equals("ABORTED");
+    }
+
+    /** Rule tests ({@code @Tag("rules")}) hold on any stub: they are counted apart. */
+    boolean isRule() {
+        return tags.contains("rules");
+    }
+
+    /** Whether {@code name} (as written in a mistake's caught-by line) names this test. */
+    boolean matches(String name) {
+        return key.equals(name) || key.startsWith(name + "[");
+    }
+
+    /** The results in a result file, and whether the run reached its end. */
+    record File(List<TestResult> results, boolean finished) {
+
+        static File read(Path path) throws IOException {
+            List<TestResult> results = new ArrayList<>();
+            boolean finished = false;
+            if (!Files.exists(path)) {
+                return new File(results, false);
+            }
+            for (String line : Files.readAllLines(path)) {
+                if (line.equals("end")) {
+                    finished = true;
+                    continue;
+                }
+                String[] f = line.split("\t", -1);
+                if (f.length == 6 && f[0].equals("test")) {
+                    Set<String> tags = f[3].equals("-") ? Set.of() : Set.of(f[3].split(","));
+                    results.add(new TestResult(f[1], f[2], tags, f[4], f[5]));
+                }
+            }
+            return new File(List.copyOf(results), finished);
+        }
+    }
+}
