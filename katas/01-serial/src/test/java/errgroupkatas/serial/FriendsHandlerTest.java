@@ -137,7 +137,7 @@ class FriendsHandlerTest {
         var call = KATA.call(() -> handler.friendsOf(USER)).showing(log);
         call.awaitWithin(DEADLINE).returned();
 
-        assertThatCalls(log).withHint(KATA.hint(2)).neverExceededConcurrency(1);
+        assertThatCalls(log).withHint(KATA.hint(3)).neverExceededConcurrency(1);
         assertThat(log.calls()).as("every call must run on the caller's thread %s%n%s", call.thread().getName(),
                         log.timeline())
                 .allSatisfy(c -> assertThat(c.threadName()).isEqualTo(call.thread().getName()));

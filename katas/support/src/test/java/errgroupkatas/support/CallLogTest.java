@@ -1,0 +1,106 @@
+package errgroupkatas.support;
+
+import static errgroupkatas.support.CallLogAssert.assertThatCalls;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import errgroupkatas.story.ServiceException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The fakes and their call log")
+class CallLogTest {
+    final CallLog log = new CallLog();
+    final FakeProfileService profiles = new FakeProfileService(log);
+
+    @Test
+    @DisplayName("record each call's outcome: returned, failed, interrupted")
+    void recordsOutcomes() throws Exception {
+        profiles.on(2, Reply.immediately().failing());
+        profiles.on(3, Reply.when(Gate.closed("never")));
+
+        assertThat(profiles.profile(1)).isEqualTo(FakeProfileService.userFor(1));
+        assertThatThrownBy(() -> profiles.profile(2)).isInstanceOf(ServiceException.class)
+                .hasMessageContaining("profile(2) failed");
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> profiles.profile(3)).isInstanceOf(InterruptedException.class);
+
+        assertThat(log.calls()).extracting(Call::outcome)
+                .containsExactly(Call.Outcome.RETURNED, Call.Outcome.FAILED, Call.Outcome.INTERRUPTED);
+        assertThat(log.firstFailed().name()).isEqualTo("profile(2)");
+        assertThat(log.interrupted()).extracting(Call::name).containsExactly("profile(3)");
+    }
+
+    @Test
+    @DisplayName("count the calls in flight at once, while gates hold them")
+    void countsConcurrency() throws Exception {
+        Gate gate = Gate.closed("all");
+        profiles.byDefault(Reply.when(gate));
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> calls = List.of(
+                    pool.submit(() -> profiles.profile(1)), pool.submit(() -> profiles.profile(2)),
+                    pool.submit(() -> profiles.profile(3)));
+            log.awaitInFlight(3, Duration.ofSeconds(2));
+            assertThat(log.inFlight()).hasSize(3);
+            gate.open();
+            for (Future<?> f : calls) {
+                f.get();
+            }
+        }
+        assertThatCalls(log).reachedConcurrency(3).neverExceededConcurrency(3).hasNothingInFlight();
+        assertThatThrownBy(() -> assertThatCalls(log).neverExceededConcurrency(2))
+                .hasMessageContaining("Expected never more than 2 calls in flight at once, but 3 were")
+                .hasMessageContaining("timeline:");
+    }
+
+    @Test
+    @DisplayName("know which calls started after another ended")
+    void ordersCalls() throws Exception {
+        profiles.profile(1);
+        profiles.profile(2);
+        Call first = log.calls().getFirst();
+
+        assertThat(log.startedAfterEnd(first)).extracting(Call::name).containsExactly("profile(2)");
+        assertThatThrownBy(() -> assertThatCalls(log).hasNoCallStartedAfterEnd(first))
+                .hasMessageContaining("Expected no call to start after profile(1) ended, but 1 did");
+    }
+
+    @Test
+    @DisplayName("stream friend ids with a reply per position, and end the stream")
+    void friendCursor() throws Exception {
+        FakeFriendService friends = new FakeFriendService(log).with(7, List.of(1001L, 1002L))
+                .onNext(1, Reply.after(Duration.ofMillis(5)));
+        var cursor = friends.friendIds(7L);
+
+        assertThat(cursor.next()).hasValue(1001L);
+        assertThat(cursor.next()).hasValue(1002L);
+        assertThat(cursor.next()).isEmpty();
+        assertThat(log.calls()).extracting(Call::name).containsExactly("friendIds(7)", "next#0", "next#1", "next#2");
+    }
+
+    @Test
+    @DisplayName("draw a timeline: one bar per call, outcomes marked")
+    void drawsTimeline() throws Exception {
+        profiles.on(2, Reply.after(Duration.ofMillis(20)).failing());
+        profiles.profile(1);
+        assertThatThrownBy(() -> profiles.profile(2));
+
+        String timeline = log.timeline();
+        assertThat(timeline).startsWith("timeline: 0 .. ")
+                .contains("profile(1)", "profile(2)", "| returned", "| failed: ServiceException")
+                .containsPattern("\\|#*X *\\|");
+    }
+
+    @Test
+    @DisplayName("fail a wait with the timeline when the awaited state never comes")
+    void waitFailsWithTimeline() throws Exception {
+        profiles.profile(1);
+        assertThatThrownBy(() -> log.awaitInFlight(1, Duration.ofMillis(50)))
+                .hasMessageContaining("Waited 50 ms for at least 1 calls in flight at once")
+                .hasMessageContaining("profile(1)");
+    }
+}

@@ -1,0 +1,70 @@
+package errgroupkatas.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import errgroupkatas.support.planted.LeakyCode;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("A kata call with a deadline")
+class KataCallTest {
+    static final Kata PLANTED = new Kata("00-planted", "errgroupkatas.support.planted");
+
+    @Test
+    @DisplayName("gives the value of a call that returns in time")
+    void returnsValue() {
+        CountDownLatch open = new CountDownLatch(0);
+        var outcome = PLANTED.call(() -> LeakyCode.stuckCall(open)).awaitWithin(Duration.ofSeconds(2));
+
+        assertThat(outcome.returned()).isEqualTo("released");
+        assertThat(outcome.thrown()).isNull();
+    }
+
+    @Test
+    @DisplayName("fails a stuck call at the deadline, naming the blocking frame and the kata frame")
+    void reportsWhereAStuckCallIsBlocked() {
+        CountDownLatch never = new CountDownLatch(1);
+        CallLog log = new CallLog();
+        var call = PLANTED.call(() -> LeakyCode.stuckCall(never)).showing(log);
+
+        assertThatThrownBy(() -> call.awaitWithin(Duration.ofMillis(200)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("did not return within 200 ms")
+                .hasMessageContaining("\"kata-call-")
+                .hasMessageContaining("CountDownLatch.await")
+                .hasMessageContaining("LeakyCode.stuckCall")
+                .hasMessageContaining("timeline: no calls were made")
+                .hasMessageContaining("katas/00-planted/README.md");
+        // The deadline interrupts the stuck caller, so a cooperative call ends.
+        assertThat(call.awaitWithin(Duration.ofSeconds(2)).thrown()).isInstanceOf(InterruptedException.class);
+    }
+
+    @Test
+    @DisplayName("lets the test interrupt the caller and records what the call threw")
+    void interruptsTheCaller() {
+        CountDownLatch never = new CountDownLatch(1);
+        var call = PLANTED.call(() -> LeakyCode.stuckCall(never));
+        call.interrupt();
+
+        var outcome = call.awaitWithin(Duration.ofSeconds(2));
+        assertThat(outcome.thrown()).isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(outcome::returned).hasMessageContaining("Expected the call to return, but it threw");
+    }
+
+    @Test
+    @DisplayName("stops waiting for a fake call as soon as the kata call has ended")
+    void awaitFakeCallFailsFastWhenTheCallEnded() {
+        CallLog log = new CallLog();
+        var call = PLANTED.call(() -> {
+            throw new UnsupportedOperationException("TODO");
+        });
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> call.awaitFakeCall(log, "profile(", Duration.ofSeconds(5)))
+                .hasMessageContaining("but the call threw java.lang.UnsupportedOperationException: TODO first");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+}

@@ -1,0 +1,52 @@
+package errgroupkatas.support.planted;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Planted "kata code" for the support module's own tests: each method starts threads the way a
+ * wrong submission would, and leaves them blocked on {@code release} (or idle) until the test
+ * cleans up.
+ */
+public final class LeakyCode {
+    private LeakyCode() {
+    }
+
+    /** Starts a virtual thread that blocks until {@code release} opens, and returns at once. */
+    public static Thread leakVirtualThread(CountDownLatch release) {
+        return Thread.ofVirtual().name("planted-virtual").start(() -> blockOn(release));
+    }
+
+    /** Starts a platform thread that blocks until {@code release} opens, and returns at once. */
+    public static Thread leakPlatformThread(CountDownLatch release) {
+        return Thread.ofPlatform().name("planted-platform").daemon().start(() -> blockOn(release));
+    }
+
+    /** Runs one task on a new fixed pool and forgets to shut it down: its idle worker stays. */
+    public static ExecutorService leakExecutor() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        pool.submit(() -> 42).get();
+        return pool;
+    }
+
+    /** Starts a virtual thread, waits for it to end, and returns: no leak. */
+    public static void cleanRun() throws InterruptedException {
+        Thread t = Thread.ofVirtual().start(() -> { });
+        t.join();
+    }
+
+    /** Blocks the caller until {@code release} opens: a stuck call. */
+    public static String stuckCall(CountDownLatch release) throws InterruptedException {
+        release.await();
+        return "released";
+    }
+
+    static void blockOn(CountDownLatch release) {
+        try {
+            release.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
