@@ -82,6 +82,38 @@ public final class CallLog {
         return maxInFlight.get();
     }
 
+    /** The calls whose name starts with {@code prefix} that are in flight now. */
+    public List<Call> inFlight(String prefix) {
+        return select(c -> c.running() && c.name().startsWith(prefix));
+    }
+
+    /**
+     * The most calls whose name starts with {@code prefix} that were ever in flight together,
+     * from their recorded start and end instants (a running call counts as running until now).
+     * Use it when the log also holds other calls: a producer reading ahead ({@code next#i}) must
+     * not count as one of the mappers' lookups ({@code "profile("}).
+     */
+    public int maxInFlight(String prefix) {
+        record Edge(long at, int step) {
+        }
+        List<Edge> edges = new ArrayList<>();
+        for (Call c : calls(prefix)) {
+            edges.add(new Edge(c.startNanos(), +1));
+            if (!c.running()) {
+                edges.add(new Edge(c.endNanos(), -1));
+            }
+        }
+        // At equal instants count the end first: never report more overlap than there was.
+        edges.sort(java.util.Comparator.comparingLong(Edge::at).thenComparingInt(Edge::step));
+        int running = 0;
+        int max = 0;
+        for (Edge e : edges) {
+            running += e.step();
+            max = Math.max(max, running);
+        }
+        return max;
+    }
+
     /** The calls that saw an interrupt. */
     public List<Call> interrupted() {
         return select(Call::interrupted);

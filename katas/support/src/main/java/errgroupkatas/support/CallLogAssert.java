@@ -50,6 +50,28 @@ public final class CallLogAssert extends AbstractAssert<CallLogAssert, CallLog> 
         return this;
     }
 
+    /** At some moment at least {@code n} calls named {@code prefix…} were in flight at once. */
+    public CallLogAssert reachedConcurrency(String prefix, int n) {
+        isNotNull();
+        int max = actual.maxInFlight(prefix);
+        if (max < n) {
+            fail("Expected %d calls to %s…) in flight at once at some moment, but never more than %d were: they ran"
+                    + " %s.", n, prefix, max, max <= 1 ? "one after another" : "too few at a time");
+        }
+        return this;
+    }
+
+    /** At no moment were more than {@code n} calls named {@code prefix…} in flight at once. */
+    public CallLogAssert neverExceededConcurrency(String prefix, int n) {
+        isNotNull();
+        int max = actual.maxInFlight(prefix);
+        if (max > n) {
+            fail("Expected never more than %d calls to %s…) in flight at once, but %d were at one moment.", n, prefix,
+                    max);
+        }
+        return this;
+    }
+
     /** No call started after {@code call} ended: the work stopped at the failure. */
     public CallLogAssert hasNoCallStartedAfterEnd(Call call) {
         isNotNull();

@@ -28,7 +28,15 @@ public record Kata(String id, String packageName) {
 
     /** Starts {@code body} on its own thread; see {@link KataCall}. */
     public <T> KataCall<T> call(Callable<T> body) {
-        return KataCall.start(this, body);
+        return KataCall.start(this, "the call", body);
+    }
+
+    /**
+     * Starts {@code body} on its own thread, described as {@code description} (e.g. {@code
+     * "send(1) on a full channel"}) in failure messages; see {@link KataCall}.
+     */
+    public <T> KataCall<T> call(String description, Callable<T> body) {
+        return KataCall.start(this, description, body);
     }
 
     /** A leak detector whose snapshot is now. */

@@ -6,18 +6,23 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
- * A call into kata code on a thread of its own ({@code kata-call-N}), so a test can interrupt the
- * caller and can stop waiting for a call that hangs: the deadline assertion.
+ * A call into kata code on a platform thread of its own ({@code kata-call-N}), so a test can
+ * interrupt the caller, wait for states the call passes through, and stop waiting for a call
+ * that hangs: the deadline assertion.
  *
  * <pre>{@code
- * KataCall<List<User>> call = KATA.call(() -> handler.friendsOf(USER));
- * log.awaitInFlight(1, Duration.ofSeconds(2));
+ * KataCall<List<User>> call = KATA.call(() -> handler.friendsOf(USER)).showing(log);
+ * call.awaitFakeCall(log, "profile(1002)", Duration.ofSeconds(2));
  * call.interrupt();
- * Outcome<List<User>> outcome = call.awaitWithin(Duration.ofSeconds(1));
+ * Outcome<List<User>> outcome = call.awaitWithin(Duration.ofSeconds(2));
  * assertThat(outcome.thrown()).isInstanceOf(InterruptedException.class);
  * }</pre>
+ *
+ * <p>Starting a call is cheap (one thread); the thread dump that shows where a stuck call's
+ * threads are is taken only when a deadline is missed.
  *
  * @param <T> what the call returns
  */
@@ -25,23 +30,24 @@ public final class KataCall<T> {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final Kata kata;
+    private final String description;
     private final Thread thread;
-    private final LeakDetector startedSince;
     private final CountDownLatch done = new CountDownLatch(1);
     private final long startNanos;
     private volatile Outcome<T> outcome;
     private volatile CallLog log;
+    private volatile int hint = 2;
 
-    private KataCall(Kata kata, Callable<T> body) {
+    private KataCall(Kata kata, String description, Callable<T> body) {
         this.kata = kata;
-        this.startedSince = kata.leakSnapshot();
+        this.description = description;
         this.startNanos = System.nanoTime();
         this.thread = Thread.ofPlatform().daemon().name("kata-call-" + COUNTER.incrementAndGet()).unstarted(() -> run(body));
         thread.start();
     }
 
-    static <T> KataCall<T> start(Kata kata, Callable<T> body) {
-        return new KataCall<>(kata, body);
+    static <T> KataCall<T> start(Kata kata, String description, Callable<T> body) {
+        return new KataCall<>(kata, description, body);
     }
 
     private void run(Callable<T> body) {
@@ -67,10 +73,21 @@ public final class KataCall<T> {
         thread.interrupt();
     }
 
-    /** Adds this log's timeline to the message if the call misses its deadline. */
+    /** Adds this log's timeline to every failure message of this call. */
     public KataCall<T> showing(CallLog log) {
         this.log = log;
         return this;
+    }
+
+    /** Which of the kata's hints a missed deadline points to (2 by default). */
+    public KataCall<T> pointingToHint(int number) {
+        this.hint = number;
+        return this;
+    }
+
+    /** Whether the call has returned or thrown. */
+    public boolean isDone() {
+        return done.getCount() == 0;
     }
 
     /**
@@ -91,39 +108,96 @@ public final class KataCall<T> {
         awaitWhileRunning(count + " calls in flight at once", () -> log.inFlight().size() >= count, log, atMost);
     }
 
-    private void awaitWhileRunning(String what, java.util.function.BooleanSupplier condition, CallLog log,
-            Duration atMost) {
+    /**
+     * Waits until at least {@code count} fake calls named {@code prefix…} are in flight at once
+     * (other calls, such as a producer's {@code next#i}, do not count). Fails at once if the kata
+     * call returns or throws first, and after {@code atMost} otherwise.
+     */
+    public void awaitInFlight(CallLog log, String prefix, int count, Duration atMost) {
+        awaitWhileRunning(count + " calls to " + prefix + "…) in flight at once",
+                () -> log.inFlight(prefix).size() >= count, log, atMost);
+    }
+
+    /**
+     * Waits until the caller's thread is blocked (parked: {@code WAITING} or
+     * {@code TIMED_WAITING}), as a {@code send} on a full channel must be. Fails at once if the
+     * call returns or throws first, and after {@code atMost} if its thread stays busy.
+     */
+    public void awaitBlocked(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!isParked(thread)) {
+            failIfDone("to block");
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("Expected " + description + " to block, but after " + atMost.toMillis()
+                        + " ms its thread is " + thread.getState() + " (busy, not waiting).\n" + timeline());
+            }
+            pause();
+        }
+    }
+
+    private static boolean isParked(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+    }
+
+    /**
+     * Watches, for up to {@code window}, for something a correct solution cannot do at this point
+     * (e.g. start a fifth lookup while four are held by closed gates, or return while a task is
+     * still cleaning up), and says whether it happened. Stops watching as soon as it happens or the
+     * call ends. Asserts nothing and measures nothing: the window costs a correct solution only
+     * time, and gives a wrong one the chance to show itself.
+     */
+    public boolean watchFor(BooleanSupplier violation, Duration window) {
+        long deadline = System.nanoTime() + window.toNanos();
+        while (!violation.getAsBoolean()) {
+            if (isDone() || System.nanoTime() - deadline > 0) {
+                return violation.getAsBoolean();
+            }
+            pause();
+        }
+        return true;
+    }
+
+    private void awaitWhileRunning(String what, BooleanSupplier condition, CallLog log, Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (!condition.getAsBoolean()) {
-            if (isDone()) {
-                Outcome<T> o = outcome;
-                String ended = o.thrown() != null ? "threw " + o.thrown() : "returned " + o.value();
-                throw new AssertionError("Waited for " + what + ", but the call " + ended + " first.\n"
-                        + log.timeline(), o.thrown());
-            }
+            failIfDone("to reach " + what);
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("Waited " + atMost.toMillis() + " ms for " + what
                         + ", but it did not happen.\n" + log.timeline());
             }
-            try {
-                done.await(1, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("the test was interrupted while it waited for " + what, e);
-            }
+            pause();
         }
     }
 
-    /** Whether the call has returned or thrown. */
-    public boolean isDone() {
-        return done.getCount() == 0;
+    private void failIfDone(String expectation) {
+        if (isDone()) {
+            Outcome<T> o = outcome;
+            String ended = o.thrown() != null ? "threw " + o.thrown() : "returned " + o.value();
+            throw new AssertionError("Expected " + description + " " + expectation + ", but it " + ended
+                    + " first.\n" + timeline(), o.thrown());
+        }
+    }
+
+    private void pause() {
+        try {
+            done.await(1, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("the test was interrupted while it waited for " + description, e);
+        }
+    }
+
+    private String timeline() {
+        CallLog l = log;
+        return l == null ? "" : l.timeline();
     }
 
     /**
      * Waits up to {@code bound} for the call to return or throw, and gives its outcome. If it has
-     * not by then, fails with where the caller and every thread it started are stuck (stacks
-     * trimmed to the kata's frames) and the call log's timeline; the caller is then interrupted so
-     * that a cooperative implementation can still clean up.
+     * not by then, fails with where every thread running the kata's code is stuck (stacks trimmed
+     * to the kata's frames) and the call log's timeline; the caller is then interrupted so that a
+     * cooperative implementation can still clean up.
      */
     public Outcome<T> awaitWithin(Duration bound) {
         try {
@@ -135,25 +209,24 @@ public final class KataCall<T> {
         } catch (InterruptedException e) {
             thread.interrupt();
             Thread.currentThread().interrupt();
-            throw new AssertionError("the test was interrupted while it waited for the kata call", e);
+            throw new AssertionError("the test was interrupted while it waited for " + description, e);
         }
         return outcome;
     }
 
     private String stuckReport(Duration bound) {
-        StringBuilder m = new StringBuilder("The call did not return within ").append(bound.toMillis())
-                .append(" ms: it is stuck (or far too slow). Where its threads are now:\n");
-        List<LeakDetector.LeakedThread> threads = startedSince.leakedNow();
+        StringBuilder m = new StringBuilder("Expected ").append(description).append(" to return within ")
+                .append(bound.toMillis()).append(" ms, but it did not: it is stuck (or far too slow).\n")
+                .append("Where the threads running kata code are now:\n");
+        List<LeakDetector.LeakedThread> threads = LeakDetector.runningKataCode(kata.packageName());
         if (threads.isEmpty()) {
-            m.append("  (no thread of the call is alive any more: it returned just now)\n");
+            m.append("  (none: the call returned just now, or is busy outside the kata's code)\n");
         }
         threads.forEach(t -> m.append(t.report()));
-        if (log != null) {
-            m.append(log.timeline());
-        }
-        m.append("The test's own deadline is generous (an order of magnitude above what a correct solution"
-                + " needs); look for a blocking call that nothing will ever release, or an interrupt that was"
-                + " swallowed.\n").append(kata.hint(2));
+        m.append(timeline());
+        m.append("The test's deadline is generous (an order of magnitude above what a correct solution needs):"
+                + " look for a blocking call that nothing will ever release, or an interrupt that was swallowed.\n")
+                .append(kata.hint(hint));
         return m.toString();
     }
 

@@ -58,6 +58,31 @@ class CallLogTest {
     }
 
     @Test
+    @DisplayName("count the calls of one kind in flight together, apart from the others")
+    void countsConcurrencyPerKind() throws Exception {
+        Gate gate = Gate.closed("lookups");
+        profiles.byDefault(Reply.when(gate));
+        FakeFriendService friends = new FakeFriendService(log).with(7L, List.of(1001L, 1002L))
+                .eachNext(Reply.when(gate));
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var cursor = friends.friendIds(7L);
+            List<Future<?>> calls = List.of(pool.submit(() -> profiles.profile(1)),
+                    pool.submit(() -> profiles.profile(2)), pool.submit(cursor::next));
+            log.awaitInFlight(3, Duration.ofSeconds(2));
+            assertThat(log.inFlight("profile(")).hasSize(2);
+            gate.open();
+            for (Future<?> f : calls) {
+                f.get();
+            }
+        }
+        assertThat(log.maxInFlight()).isEqualTo(3);
+        assertThatCalls(log).reachedConcurrency("profile(", 2).neverExceededConcurrency("profile(", 2);
+        assertThatThrownBy(() -> assertThatCalls(log).reachedConcurrency("profile(", 3))
+                .hasMessageContaining("Expected 3 calls to profile(…) in flight at once at some moment, but never"
+                        + " more than 2 were");
+    }
+
+    @Test
     @DisplayName("know which calls started after another ended")
     void ordersCalls() throws Exception {
         profiles.profile(1);
@@ -92,7 +117,7 @@ class CallLogTest {
         String timeline = log.timeline();
         assertThat(timeline).startsWith("timeline: 0 .. ")
                 .contains("profile(1)", "profile(2)", "| returned", "| failed: ServiceException")
-                .containsPattern("\\|#*X *\\|");
+                .containsPattern("\\| *#*X *\\|");
     }
 
     @Test

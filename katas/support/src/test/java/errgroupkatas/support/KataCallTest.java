@@ -32,7 +32,7 @@ class KataCallTest {
 
         assertThatThrownBy(() -> call.awaitWithin(Duration.ofMillis(200)))
                 .isInstanceOf(AssertionError.class)
-                .hasMessageContaining("did not return within 200 ms")
+                .hasMessageContaining("to return within 200 ms, but it did not")
                 .hasMessageContaining("\"kata-call-")
                 .hasMessageContaining("CountDownLatch.await")
                 .hasMessageContaining("LeakyCode.stuckCall")
@@ -55,6 +55,31 @@ class KataCallTest {
     }
 
     @Test
+    @DisplayName("sees a call block, and fails at once when a call that should block returns")
+    void awaitsBlocked() {
+        CountDownLatch release = new CountDownLatch(1);
+        var blocked = PLANTED.call("stuckCall on a closed latch", () -> LeakyCode.stuckCall(release));
+        blocked.awaitBlocked(Duration.ofSeconds(2));
+        release.countDown();
+        assertThat(blocked.awaitWithin(Duration.ofSeconds(2)).returned()).isEqualTo("released");
+
+        var quick = PLANTED.call("stuckCall on an open latch", () -> LeakyCode.stuckCall(new CountDownLatch(0)));
+        assertThatThrownBy(() -> quick.awaitBlocked(Duration.ofSeconds(2)))
+                .hasMessageContaining("Expected stuckCall on an open latch to block, but it returned released first");
+    }
+
+    @Test
+    @DisplayName("watches a window for a violation, and stops watching when the call ends")
+    void watchesForViolations() {
+        CountDownLatch release = new CountDownLatch(1);
+        var call = PLANTED.call(() -> LeakyCode.stuckCall(release));
+
+        assertThat(call.watchFor(call::isDone, Duration.ofMillis(50))).as("a blocked call did not end").isFalse();
+        release.countDown();
+        assertThat(call.watchFor(call::isDone, Duration.ofSeconds(2))).as("a released call ends").isTrue();
+    }
+
+    @Test
     @DisplayName("stops waiting for a fake call as soon as the kata call has ended")
     void awaitFakeCallFailsFastWhenTheCallEnded() {
         CallLog log = new CallLog();
@@ -64,7 +89,7 @@ class KataCallTest {
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> call.awaitFakeCall(log, "profile(", Duration.ofSeconds(5)))
-                .hasMessageContaining("but the call threw java.lang.UnsupportedOperationException: TODO first");
+                .hasMessageContaining("but it threw java.lang.UnsupportedOperationException: TODO first");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 }
