@@ -2,18 +2,25 @@ package errgroupkatas.tools;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.MethodFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -21,17 +28,21 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * Runs every test under one kata's test-classes folder, in this JVM, and writes one line per
- * finished test to a result file as it goes (so a JVM that dies half-way still leaves the tests
- * it finished). Meant to run in a fresh JVM whose classpath puts the main classes under test
- * first; it ends the JVM itself, so a thread the kata code leaked cannot keep it alive.
+ * Runs one kata's compiled tests against one or more variants of its main code, one variant
+ * after another in this JVM, each in a class loader of its own (so the variants' classes never
+ * mix), and writes a result file per variant as it goes: a JVM that dies half-way still leaves
+ * the results of the variants and tests it finished. It ends the JVM itself, so a thread a wrong
+ * variant leaked cannot keep it alive.
  *
- * <p>Usage: {@code java -cp <main classes>:<test classes>:<tools classpath> errgroupkatas.tools.KataTestRun
- * <test classes folder> <result file>}
+ * <p>Usage: {@code java -cp <tools classpath> errgroupkatas.tools.KataTestRun <test classes folder> <plan file>}.
+ * Each line of the plan is a variant, tab-separated: its name, its main classes (a classpath,
+ * first entry first), its result file, and the tests to run (comma-separated {@code
+ * TestClass.method} names; empty for every test).
  *
  * <p>Result lines (tab-separated): {@code test <status> <key> <tags> <display name> <message>}, where
  * status is PASSED, FAILED, ABORTED or SKIPPED and key is {@code TestClass.method} (dynamic tests:
- * {@code TestClass.factory[display name]}); the last line is {@code end} when the run finished.
+ * {@code TestClass.factory[display name]}); the last line is {@code end} when the variant's run
+ * finished.
  */
 public final class KataTestRun {
 
@@ -40,26 +51,54 @@ public final class KataTestRun {
 
     public static void main(String[] args) throws IOException {
         Path testClasses = Path.of(args[0]);
-        Path resultFile = Path.of(args[1]);
         int exit = 0;
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(resultFile, StandardCharsets.UTF_8), true)) {
-            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClasspathRoots(Set.of(testClasses)))
-                    .build();
-            LauncherFactory.create().execute(request, new Recorder(out));
-            out.println("end");
+        try {
+            for (String line : Files.readAllLines(Path.of(args[1]))) {
+                if (!line.isBlank()) {
+                    String[] f = line.split("\t", -1);
+                    runVariant(testClasses, f[1], Path.of(f[2]), f[3]);
+                }
+            }
         } catch (Throwable t) {
             t.printStackTrace();
             exit = 2;
         }
         System.out.flush();
-        // Leaked non-daemon threads of a wrong submission must not keep this JVM alive.
+        // Leaked non-daemon threads of a wrong variant must not keep this JVM alive.
         Runtime.getRuntime().halt(exit);
+    }
+
+    private static void runVariant(Path testClasses, String mainClasspath, Path resultFile, String tests)
+            throws IOException {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : mainClasspath.split(File.pathSeparator)) {
+            urls.add(Path.of(entry).toUri().toURL());
+        }
+        urls.add(testClasses.toUri().toURL());
+        // Not closed: threads a wrong variant leaked may still load classes from it.
+        URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), KataTestRun.class.getClassLoader());
+        Thread self = Thread.currentThread();
+        ClassLoader previous = self.getContextClassLoader();
+        self.setContextClassLoader(loader); // JUnit discovers and loads the tests through it
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(resultFile, StandardCharsets.UTF_8), true)) {
+            LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectClasspathRoots(Set.of(testClasses)));
+            List<String> names = Arrays.stream(tests.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+            if (!names.isEmpty()) {
+                request.filters(MethodFilter.includeMethodNamePatterns(names.stream()
+                        .map(n -> ".*[.$]" + Pattern.quote(n.replace('.', '#')) + "(\\(.*)?").toArray(String[]::new)));
+            }
+            LauncherFactory.create().execute(request.build(), new Recorder(out));
+            out.println("end");
+        } finally {
+            self.setContextClassLoader(previous);
+        }
     }
 
     /** Writes a result line per finished test. */
     private static final class Recorder implements TestExecutionListener {
         private final PrintWriter out;
+        private final java.util.Map<String, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
         private TestPlan plan;
 
         Recorder(PrintWriter out) {
@@ -69,6 +108,11 @@ public final class KataTestRun {
         @Override
         public void testPlanExecutionStarted(TestPlan testPlan) {
             this.plan = testPlan;
+        }
+
+        @Override
+        public void executionStarted(TestIdentifier id) {
+            started.put(id.getUniqueId(), System.nanoTime());
         }
 
         @Override
@@ -101,8 +145,10 @@ public final class KataTestRun {
         }
 
         private synchronized void write(String status, TestIdentifier id, String message) {
+            Long start = started.remove(id.getUniqueId());
+            long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
             out.println(String.join("\t", "test", status, key(id), tags(id), oneLine(id.getDisplayName()),
-                    oneLine(message)));
+                    oneLine(message), Long.toString(millis)));
         }
 
         private String key(TestIdentifier id) {

@@ -15,8 +15,9 @@ import java.util.Set;
  * @param tags    the test's JUnit tags
  * @param display the display name
  * @param message the failure's class and message on one line, or empty
+ * @param millis  how long the test took
  */
-record TestResult(String status, String key, Set<String> tags, String display, String message) {
+record TestResult(String status, String key, Set<String> tags, String display, String message, long millis) {
 
     boolean passed() {
         return status.equals("PASSED");
@@ -51,9 +52,9 @@ record TestResult(String status, String key, Set<String> tags, String display, S
                     continue;
                 }
                 String[] f = line.split("\t", -1);
-                if (f.length == 6 && f[0].equals("test")) {
+                if (f.length == 7 && f[0].equals("test")) {
                     Set<String> tags = f[3].equals("-") ? Set.of() : Set.of(f[3].split(","));
-                    results.add(new TestResult(f[1], f[2], tags, f[4], f[5]));
+                    results.add(new TestResult(f[1], f[2], tags, f[4], f[5], Long.parseLong(f[6])));
                 }
             }
             return new File(List.copyOf(results), finished);
