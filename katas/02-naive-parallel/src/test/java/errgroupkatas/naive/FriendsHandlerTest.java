@@ -1,0 +1,339 @@
+package errgroupkatas.naive;
+
+import static errgroupkatas.support.Story.ID_INTERVAL;
+import static errgroupkatas.support.Story.LOOKUP_LATENCY;
+import static errgroupkatas.support.Story.MAPPERS;
+import static errgroupkatas.support.Story.USER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import errgroupkatas.story.FriendIdCursor;
+import errgroupkatas.story.FriendsException;
+import errgroupkatas.story.User;
+import errgroupkatas.support.Call;
+import errgroupkatas.support.CallLog;
+import errgroupkatas.support.FakeFriendService;
+import errgroupkatas.support.FakeProfileService;
+import errgroupkatas.support.Gate;
+import errgroupkatas.support.Kata;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.LeakDetector;
+import errgroupkatas.support.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Kata 02's rules, easiest first. Read them top to bottom; make them green one by one. */
+@DisplayName("Kata 02 — the naive parallel friends handler")
+class FriendsHandlerTest {
+    static final Kata KATA = new Kata("02-naive-parallel", "errgroupkatas.naive");
+    /** Generous: a correct handler needs a few milliseconds wherever this bounds a wait. */
+    static final Duration DEADLINE = Duration.ofSeconds(2);
+    /**
+     * How long a test watches for something a correct handler can never do while a gate is
+     * closed (start a fifth lookup with four mappers, return while a lookup is held). A correct
+     * handler passes however slow the machine; a wrong one does it within microseconds.
+     */
+    static final Duration WATCH = Duration.ofMillis(200);
+
+    private final List<Gate> gates = new CopyOnWriteArrayList<>();
+
+    /**
+     * Opens every gate after the leak check (extensions registered first run their after-each
+     * last): threads a wrong handler left stuck on a gate are reported, then let go.
+     */
+    @RegisterExtension
+    @Order(1)
+    final AfterEachCallback openGatesLast = context -> gates.forEach(Gate::open);
+
+    @RegisterExtension
+    @Order(2)
+    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+
+    final CallLog log = new CallLog();
+    final FakeFriendService friends = new FakeFriendService(log);
+    final FakeProfileService profiles = new FakeProfileService(log);
+
+    private Gate gate(String name) {
+        Gate gate = Gate.closed(name);
+        gates.add(gate);
+        return gate;
+    }
+
+    private KataCall<List<User>> friendsOfUser(int mappers) {
+        FriendsHandler handler = new FriendsHandler(friends, profiles, mappers);
+        return KATA.call(() -> handler.friendsOf(USER)).showing(log);
+    }
+
+    /** Every friend once: nothing lost, nothing twice, nothing else. */
+    private void assertEveryFriendOnce(List<User> result, List<Long> ids) {
+        Map<User, Integer> seen = new HashMap<>();
+        result.forEach(u -> seen.merge(u, 1, Integer::sum));
+        List<User> expected = FakeProfileService.usersFor(ids);
+        List<User> missing = expected.stream().filter(u -> !seen.containsKey(u)).toList();
+        List<User> twice = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        Set<User> unexpected = new HashSet<>(seen.keySet());
+        expected.forEach(unexpected::remove);
+        if (!missing.isEmpty() || !twice.isEmpty() || !unexpected.isEmpty()) {
+            throw new AssertionError(String.format(
+                    "friendsOf returned %d profiles for %d friends: every friend's profile exactly once was expected."
+                            + "%n  missing: %s%n  more than once: %s%n  not a friend: %s%n"
+                            + "Lost results usually mean the results were declared finished before the last mapper"
+                            + " was; duplicates, that an id was handed out twice.%n%s%s",
+                    result.size(), ids.size(), first(missing), first(twice), first(List.copyOf(unexpected)),
+                    log.timeline(), KATA.hint(2)));
+        }
+    }
+
+    private static String first(List<User> users) {
+        return users.size() <= 8 ? users.toString() : users.subList(0, 8) + " and " + (users.size() - 8) + " more";
+    }
+
+    @ParameterizedTest(name = "{0} friends")
+    @ValueSource(ints = {0, 1, 6, 1000})
+    @Order(1)
+    @DisplayName("returns every friend's profile exactly once: nothing lost, nothing twice")
+    void returnsEveryFriend(int count) {
+        List<Long> ids = FakeFriendService.friendIds(count);
+        friends.with(USER, ids);
+
+        List<User> result = friendsOfUser(MAPPERS).awaitWithin(DEADLINE).returned();
+
+        assertEveryFriendOnce(result, ids);
+        assertThat(log.calls("profile(")).as("lookups made for %d friends: one per friend%n%s", count, log.timeline())
+                .hasSize(count);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("streams: the first lookup starts while the friend ids are still arriving")
+    void streamsTheIds() {
+        Gate laterIds = gate("the 4th friend id");
+        List<Long> ids = FakeFriendService.friendIds(6);
+        friends.with(USER, ids).onNext(3, Reply.when(laterIds));
+
+        var call = friendsOfUser(MAPPERS);
+        try {
+            boolean started = InFlight.waitFor(call, () -> !log.calls("profile(").isEmpty(), DEADLINE);
+            assertThat(started).as("""
+                    Three friend ids had arrived and the cursor was held before the fourth (next#3 waits for a \
+                    gate), but no profile lookup started%s: the handler waits for the whole id stream before \
+                    it looks anyone up. Hand each id to the mappers as soon as it arrives; the ids take n·10 ms \
+                    to arrive, and that time should overlap the lookups.
+                    %s%s""", call.isDone() ? " before the call ended" : " within " + DEADLINE.toMillis() + " ms",
+                    log.timeline(), KATA.hint(1)).isTrue();
+        } finally {
+            laterIds.open();
+        }
+        assertEveryFriendOnce(call.awaitWithin(DEADLINE).returned(), ids);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("looks friends up in parallel: 6 friends, 10 mappers, all 6 lookups in flight at once")
+    void looksUpInParallel() {
+        Gate lookups = gate("every profile lookup");
+        List<Long> ids = FakeFriendService.friendIds(6);
+        friends.with(USER, ids);
+        profiles.byDefault(Reply.when(lookups));
+
+        var call = friendsOfUser(MAPPERS);
+        try {
+            InFlight.await(call, log, "profile(", 6, DEADLINE, """
+                    With 10 mappers and 6 friends, all 6 lookups should be in flight together (the test holds \
+                    every lookup until then). Start the mappers before the first id arrives, each on its own \
+                    thread, and keep the lookups off the calling thread.
+                    """ + KATA.hint(1));
+        } finally {
+            lookups.open();
+        }
+        assertEveryFriendOnce(call.awaitWithin(DEADLINE).returned(), ids);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("never runs more lookups at once than it has mappers: 20 friends, 4 mappers, 4 at a time")
+    void boundedByMappers() {
+        int mappers = 4;
+        Gate lookups = gate("every profile lookup");
+        List<Long> ids = FakeFriendService.friendIds(20);
+        friends.with(USER, ids);
+        profiles.byDefault(Reply.when(lookups));
+
+        var call = friendsOfUser(mappers);
+        try {
+            InFlight.await(call, log, "profile(", mappers, DEADLINE, """
+                    With 4 mappers and 20 friends, 4 lookups should be in flight together (the test holds every \
+                    lookup until then).
+                    """ + KATA.hint(1));
+            boolean more = InFlight.waitFor(call, () -> log.calls("profile(").size() > mappers, WATCH);
+            assertThat(more).as("""
+                    With 4 mappers and every lookup held, a fifth lookup started: %d were in flight at once. \
+                    Exactly 4 threads should look profiles up, each taking the next id when its lookup is done; \
+                    a thread per id is unbounded (a user with 10 000 friends gets 10 000 lookups at once).
+                    %s%s""", InFlight.max(log, "profile("), log.timeline(), KATA.hint(1)).isFalse();
+        } finally {
+            lookups.open();
+        }
+        assertEveryFriendOnce(call.awaitWithin(DEADLINE).returned(), ids);
+        assertThat(InFlight.max(log, "profile("))
+                .as("the most lookups in flight at once, with 4 mappers%n%s%s", log.timeline(), KATA.hint(1))
+                .isLessThanOrEqualTo(mappers);
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("last one out closes shop: it returns only after the last mapper has finished")
+    void waitsForTheLastMapper() {
+        Gate slow = gate("profile(1001)");
+        List<Long> ids = FakeFriendService.friendIds(4);
+        friends.with(USER, ids);
+        profiles.on(1001, Reply.when(slow));
+
+        var call = friendsOfUser(2);
+        try {
+            call.awaitFakeCall(log, "profile(1001)", DEADLINE);
+            // The other mapper looks 1002, 1003 and 1004 up and finishes while profile(1001) is held.
+            InFlight.waitFor(call, () -> log.calls("profile(").size() == ids.size() && InFlight.now(log, "profile(") == 1,
+                    DEADLINE);
+            boolean returned = InFlight.waitFor(call, call::isDone, WATCH);
+            assertThat(returned).as("""
+                    friendsOf returned while profile(1001) was still in flight: the results were declared finished \
+                    when the first mapper finished, and 1001's profile was lost. Only the last mapper to finish \
+                    may end the results: count the mappers down.
+                    %s%s""", log.timeline(), KATA.hint(2)).isFalse();
+        } finally {
+            slow.open();
+        }
+        assertEveryFriendOnce(call.awaitWithin(DEADLINE).returned(), ids);
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("every thread it started has ended when it returns, even the mappers that got no id")
+    void leavesNoThreadBehind() {
+        LeakDetector threadsSince = KATA.leakSnapshot();
+        List<Long> ids = FakeFriendService.friendIds(1);
+        friends.with(USER, ids);
+
+        assertEveryFriendOnce(friendsOfUser(MAPPERS).awaitWithin(DEADLINE).returned(), ids);
+
+        // One friend, ten mappers: nine of them never get an id and must still be told to stop.
+        threadsSince.assertNoLeaks(LeakDetector.DEFAULT_GRACE, KATA.hint(3));
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("with the story's numbers (6 friends, ids 10 ms apart, lookups 100 ms) it takes well under half the serial time")
+    void fasterThanSerial() throws Exception {
+        List<Long> ids = FakeFriendService.friendIds(6);
+        friends.with(USER, ids).eachNext(Reply.after(ID_INTERVAL));
+        profiles.byDefault(Reply.after(LOOKUP_LATENCY));
+
+        // The serial reference runs side by side with the handler, on a virtual thread too, over
+        // fakes with the same numbers: whatever the machine's load does to one, it does to both.
+        SerialReference serial = SerialReference.start(ids);
+        Outcome<List<User>> outcome = friendsOfUser(MAPPERS).awaitWithin(DEADLINE);
+        Duration serialElapsed = serial.awaitElapsed(DEADLINE);
+
+        assertEveryFriendOnce(outcome.returned(), ids);
+        assertThat(outcome.elapsed()).as("""
+                friendsOf took %d ms; the serial loop over the same services, run at the same time, took %d ms.                 With 10 mappers the lookups overlap each other and the ids' arrival (about 6·10 + 100 ms), so                 it should take less than half the serial time.
+                %s%s""", outcome.elapsed().toMillis(), serialElapsed.toMillis(), log.timeline(), KATA.hint(1))
+                .isLessThan(serialElapsed.dividedBy(2));
+    }
+
+    /** Kata 01's handler in a few lines, on a virtual thread, over its own fakes: the baseline (≈ 670 ms). */
+    private record SerialReference(Thread thread, long startNanos, long[] endNanos, Throwable[] failure) {
+
+        static SerialReference start(List<Long> ids) {
+            CallLog serialLog = new CallLog();
+            var serialFriends = new FakeFriendService(serialLog).with(USER, ids).eachNext(Reply.after(ID_INTERVAL));
+            var serialProfiles = new FakeProfileService(serialLog).byDefault(Reply.after(LOOKUP_LATENCY));
+            long[] end = new long[1];
+            Throwable[] failure = new Throwable[1];
+            long start = System.nanoTime();
+            Thread thread = Thread.ofVirtual().name("serial-reference").start(() -> {
+                try {
+                    FriendIdCursor cursor = serialFriends.friendIds(USER);
+                    List<User> users = new ArrayList<>();
+                    for (OptionalLong id = cursor.next(); id.isPresent(); id = cursor.next()) {
+                        users.add(serialProfiles.profile(id.getAsLong()));
+                    }
+                    end[0] = System.nanoTime();
+                    if (users.size() != ids.size()) {
+                        throw new AssertionError("the serial reference found " + users.size() + " friends");
+                    }
+                } catch (Throwable t) {
+                    failure[0] = t;
+                }
+            });
+            return new SerialReference(thread, start, end, failure);
+        }
+
+        Duration awaitElapsed(Duration atMost) throws InterruptedException {
+            if (!thread.join(atMost)) {
+                thread.interrupt();
+                throw new AssertionError("the serial reference did not finish within " + atMost.toMillis() + " ms");
+            }
+            if (failure[0] != null) {
+                throw new AssertionError("the serial reference failed", failure[0]);
+            }
+            return Duration.ofNanos(endNanos[0] - startNanos);
+        }
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("a failed lookup ends in a FriendsException that names the friend and keeps the cause (kata 03 does it faster)")
+    void failedLookupIsReported() {
+        friends.with(USER, FakeFriendService.friendIds(4));
+        profiles.on(1002, Reply.immediately().failing());
+
+        Throwable thrown = friendsOfUser(2).awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("what friendsOf threw when profile(1002) failed%n%s%s", log.timeline(), KATA.hint(3))
+                .isInstanceOf(FriendsException.class)
+                .hasMessageContaining("friend 1002");
+        assertThat(thrown.getCause())
+                .as("the cause must be the very exception the profile service threw, so the caller can inspect it")
+                .isSameAs(log.firstFailed().failure());
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("an interrupted caller gets InterruptedException, and the lookups in flight are interrupted too")
+    void interruptStopsTheLookups() {
+        Gate never = gate("profile lookups that never answer");
+        friends.with(USER, FakeFriendService.friendIds(6));
+        profiles.byDefault(Reply.when(never));
+
+        var call = friendsOfUser(MAPPERS);
+        InFlight.await(call, log, "profile(", 6, DEADLINE, "All 6 lookups should be in flight. " + KATA.hint(1));
+        call.interrupt();
+        Outcome<List<User>> outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown())
+                .as("an interrupt must reach the caller as InterruptedException, not wrapped, not swallowed; %s",
+                        KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        List<Call> lookups = log.calls("profile(");
+        assertThat(lookups).as("""
+                The caller was interrupted while 6 lookups waited for answers that never come: the handler must \
+                interrupt its threads (an executor's shutdownNow()) and wait for them before it throws.
+                %s%s""", log.timeline(), KATA.hint(3)).allSatisfy(c -> assertThat(c.interrupted()).isTrue());
+    }
+}

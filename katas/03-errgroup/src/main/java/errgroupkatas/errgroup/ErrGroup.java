@@ -1,0 +1,114 @@
+package errgroupkatas.errgroup;
+
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Kata 03, part A: a group of tasks that succeed or fail together, the Java twin of Go's
+ * {@code errgroup.WithContext}.
+ *
+ * <p>{@link #go} starts each task on a new virtual thread. The first task to fail cancels the
+ * group: the group remembers that failure as its cause and interrupts every other task still
+ * running (the Java twin of closing {@code ctx.Done()}). {@link #await()} blocks until every task
+ * has returned and its thread has ended, then reports the first failure.
+ *
+ * <pre>{@code
+ * var group = new ErrGroup();
+ * group.go(() -> profiles.profile(1001));
+ * group.go(() -> profiles.profile(1002));   // if this one fails, the other one is interrupted
+ * group.await();                             // ExecutionException whose cause is that failure
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Failures.</b> Anything a task throws is a failure: a checked exception, a
+ *       {@link RuntimeException} or an {@link Error} (Go's "panic" case). The first one is
+ *       {@link #await()}'s {@link ExecutionException#getCause() cause}, the very object the task
+ *       threw; later real failures are attached to that {@code ExecutionException} as
+ *       {@link Throwable#getSuppressed() suppressed}. The {@link InterruptedException}s that the
+ *       group's own cancellation causes are not failures: they are never reported.</li>
+ *   <li><b>Cancellation.</b> {@link #isCancelled()} and {@link #cancellationCause()} tell a task
+ *       whether, and why, the group was cancelled (Go's {@code ctx.Done()} and
+ *       {@code context.Cause(ctx)}).</li>
+ *   <li><b>Parent cancellation.</b> If the thread in {@link #await()} is interrupted, the group is
+ *       cancelled (its cause is that {@code InterruptedException}), every task is interrupted, and
+ *       once they have all ended {@code await()} throws {@link InterruptedException}.</li>
+ *   <li><b>After {@code await()}.</b> Like Go's context after {@code Wait}, the group is then
+ *       cancelled: after a success its cause is a {@link CancellationException}
+ *       {@code "group finished"}.</li>
+ *   <li><b>{@code go} on a cancelled group does not start the task.</b> Go still starts the
+ *       function and relies on it to check {@code ctx.Done()} first; a Java task that does some
+ *       work before its first blocking call would run to the end of that work instead. A group that
+ *       has already failed (or finished) has no use for more work, so it drops the task:
+ *       {@link #await()} reports what cancelled the group.</li>
+ * </ul>
+ *
+ * <p>Groups nest: a task may make a group of its own and await it; cancelling the outer group
+ * interrupts that task in its {@code await()}, which cancels the inner group. A task may call
+ * {@code go} on its own group too. Thread-safe.
+ */
+public final class ErrGroup {
+
+    /** A unit of work; may throw anything. */
+    @FunctionalInterface
+    public interface Task {
+        void run() throws Exception;
+    }
+
+    public ErrGroup() {
+        // TODO kata 03-errgroup: the group's state (its threads, its first failure, its cause)
+    }
+
+    /**
+     * Starts {@code task} on a new virtual thread (the Java twin of {@code go f()}), unless the
+     * group is already cancelled: then the task is dropped, never started. Returns at once.
+     *
+     * <p>Whatever the task throws is a failure of the group; the first one cancels the group.
+     * A task may call {@code go} itself, to add work to its own group.
+     */
+    public void go(Task task) {
+        throw new UnsupportedOperationException(
+                "TODO kata 03-errgroup: implement ErrGroup.go (see katas/03-errgroup/README.md)");
+    }
+
+    /**
+     * Blocks until every task has returned and its thread has ended, then reports the first
+     * failure. Returns normally when no task failed (also when there were no tasks). Afterwards
+     * the group is cancelled (after a success, its cause is a {@link CancellationException}
+     * {@code "group finished"}).
+     *
+     * @throws ExecutionException   a task failed: {@link ExecutionException#getCause()} is the
+     *                              first failure (the very object the task threw, whatever its
+     *                              type), and this exception's {@link Throwable#getSuppressed()}
+     *                              holds the later real failures, never the
+     *                              {@code InterruptedException}s the group's own cancellation
+     *                              caused
+     * @throws InterruptedException the awaiting thread was interrupted: the group was cancelled
+     *                              with that exception as its cause, every task was interrupted,
+     *                              and every task has ended
+     */
+    public void await() throws ExecutionException, InterruptedException {
+        throw new UnsupportedOperationException(
+                "TODO kata 03-errgroup: implement ErrGroup.await (see katas/03-errgroup/README.md)");
+    }
+
+    /**
+     * Whether the group is cancelled: a task failed, the awaiting thread was interrupted, or
+     * {@link #await()} returned. The Java twin of {@code ctx.Done()} being closed.
+     */
+    public boolean isCancelled() {
+        throw new UnsupportedOperationException(
+                "TODO kata 03-errgroup: implement ErrGroup.isCancelled (see katas/03-errgroup/README.md)");
+    }
+
+    /**
+     * Why the group is cancelled (the Java twin of {@code context.Cause(ctx)}): the first failure;
+     * or the {@link InterruptedException} of the awaiting thread; or, after {@link #await()}
+     * returned normally, a {@link CancellationException} {@code "group finished"}. Empty while the
+     * group is not cancelled.
+     */
+    public Optional<Throwable> cancellationCause() {
+        throw new UnsupportedOperationException(
+                "TODO kata 03-errgroup: implement ErrGroup.cancellationCause (see katas/03-errgroup/README.md)");
+    }
+}

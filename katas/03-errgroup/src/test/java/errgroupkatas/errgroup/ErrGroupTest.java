@@ -1,0 +1,440 @@
+package errgroupkatas.errgroup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import errgroupkatas.support.Call;
+import errgroupkatas.support.CallLog;
+import errgroupkatas.support.Gate;
+import errgroupkatas.support.Kata;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Reply;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Kata 03, part A: the rules of {@link ErrGroup}, easiest first. Several port Go's own errgroup
+ * tests (TestZeroGroup, TestWithContext, TestCancelCause); the rest are Java's: interrupts both
+ * ways, every kind of exception, suppressed later failures, no leaked threads.
+ *
+ * <p>The tasks here are the test's own: each records itself in the call log as {@code task-N}
+ * and waits for a gate, so "fail fast" is an ordering fact: await() threw while the other tasks'
+ * gates were still closed, and those tasks saw the interrupt.
+ */
+@Order(1)
+@DisplayName("Kata 03 part A — ErrGroup: tasks that succeed or fail together")
+class ErrGroupTest {
+    static final Kata KATA = new Kata("03-errgroup", "errgroupkatas.errgroup");
+    /** Generous: a correct group needs a few milliseconds here. */
+    static final Duration DEADLINE = Duration.ofSeconds(2);
+
+    @RegisterExtension
+    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+
+    final CallLog log = new CallLog();
+    final ErrGroup group = new ErrGroup();
+    final Gate never = Gate.closed("never (the test never opens it)");
+
+    /** A task that records itself as {@code name} and plays {@code reply}. */
+    private ErrGroup.Task task(String name, Reply reply) {
+        return () -> log.play(name, reply);
+    }
+
+    /** Starts {@code body} then {@code group.await()} on the kata-call thread. */
+    private KataCall<String> awaiting(Runnable body) {
+        return KATA.call(() -> {
+            body.run();
+            group.await();
+            return "await() returned normally";
+        }).showing(log);
+    }
+
+    private static ExecutionException failure(Outcome<?> outcome, String what, int hint) {
+        Throwable thrown = outcome.threw();
+        assertThat(thrown).as("what await() threw when %s; it must be an ExecutionException whose cause is the"
+                + " task's failure; %s", what, KATA.hint(hint)).isInstanceOf(ExecutionException.class);
+        return (ExecutionException) thrown;
+    }
+
+    private void assertInterruptedWhileWaiting(String... tasks) {
+        for (String name : tasks) {
+            Call call = log.calls(name).getFirst();
+            assertThat(call.outcome()).as("%s waited for a gate that never opens: the first failure must interrupt it"
+                            + " (cancel the group), and it must have ended before await() returned.%n%s%s", name,
+                    log.timeline(), KATA.hint(2))
+                    .isEqualTo(Call.Outcome.INTERRUPTED);
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("a group without tasks: await() returns at once")
+    void zeroTasks() {
+        Outcome<String> outcome = awaiting(() -> { }).awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("await() of a group without tasks must simply return").isNull();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("go() runs every task at once, each on its own virtual thread; await() returns when all have ended")
+    void runsEveryTaskAtOnce() {
+        List<Gate> gates = List.of(Gate.closed("task-1"), Gate.closed("task-2"), Gate.closed("task-3"));
+        List<Thread> taskThreads = new CopyOnWriteArrayList<>();
+        AtomicInteger finished = new AtomicInteger();
+        var call = KATA.call(() -> {
+            for (int i = 0; i < gates.size(); i++) {
+                ErrGroup.Task work = task("task-" + (i + 1), Reply.when(gates.get(i)));
+                group.go(() -> {
+                    taskThreads.add(Thread.currentThread());
+                    work.run();
+                    finished.incrementAndGet();
+                });
+            }
+            group.await();
+            return "finished: " + finished.get() + ", threads still alive: "
+                    + taskThreads.stream().filter(Thread::isAlive).count();
+        }).showing(log);
+
+        call.awaitInFlight(log, 3, DEADLINE);
+        gates.get(2).open();
+        gates.get(0).open();
+        gates.get(1).open();
+        String atReturn = call.awaitWithin(DEADLINE).returned();
+
+        assertThat(atReturn).as("when await() returned, every task must have returned and its thread ended"
+                        + " (join the threads, do not just count tasks down); %s", KATA.hint(1))
+                .isEqualTo("finished: 3, threads still alive: 0");
+        assertThat(log.calls()).as("each task must run on a virtual thread of its own%n%s", log.timeline())
+                .allSatisfy(c -> assertThat(c.onVirtualThread()).isTrue())
+                .extracting(Call::threadName).doesNotHaveDuplicates();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("await() reports the first failure: the very exception the task threw, as the cause")
+    void firstFailureIsTheCause() {
+        Outcome<String> outcome = awaiting(() -> {
+            group.go(task("task-1", Reply.when(never)));
+            group.go(task("task-2", Reply.immediately().failing()));
+        }).awaitWithin(DEADLINE);
+
+        ExecutionException thrown = failure(outcome, "task-2 failed", 1);
+        assertThat(thrown.getCause()).as("the cause must be the very exception task-2 threw, so the caller can"
+                        + " inspect it; not task-1's InterruptedException, which the cancellation caused.%n%s%s",
+                log.timeline(), KATA.hint(1))
+                .isSameAs(log.firstFailed().failure());
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("fails fast: the first failure interrupts every other task while its gate is still closed")
+    void firstFailureCancelsTheOthers() {
+        Gate fail = Gate.closed("task-2 fails");
+        var call = awaiting(() -> {
+            group.go(task("task-1", Reply.when(never)));
+            group.go(task("task-2", Reply.when(fail).failing()));
+            group.go(task("task-3", Reply.when(never)));
+        });
+        call.awaitInFlight(log, 3, DEADLINE);
+        fail.open();
+        Outcome<String> outcome = call.awaitWithin(DEADLINE);
+
+        ExecutionException thrown = failure(outcome, "task-2 failed while task-1 and task-3 waited", 2);
+        assertThat(thrown.getCause()).isSameAs(log.calls("task-2").getFirst().failure());
+        assertInterruptedWhileWaiting("task-1", "task-3");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a task can see that the group is cancelled, and why: Go's ctx.Done() and context.Cause(ctx)")
+    void tasksSeeTheCancellationCause() {
+        Gate fail = Gate.closed("task-2 fails");
+        AtomicReference<String> seen = new AtomicReference<>("task-1 never saw an interrupt");
+        AtomicReference<Optional<Throwable>> seenCause = new AtomicReference<>(Optional.empty());
+        var call = awaiting(() -> {
+            group.go(() -> {
+                try {
+                    log.play("task-1", Reply.when(never));
+                } catch (InterruptedException e) {
+                    seen.set("isCancelled() was " + group.isCancelled());
+                    seenCause.set(group.cancellationCause());
+                    throw e;
+                }
+            });
+            group.go(task("task-2", Reply.when(fail).failing()));
+        });
+        call.awaitInFlight(log, 2, DEADLINE);
+
+        assertThat(group.isCancelled()).as("isCancelled() while every task is still running").isFalse();
+        assertThat(group.cancellationCause()).as("cancellationCause() before anything failed").isEmpty();
+        fail.open();
+        failure(call.awaitWithin(DEADLINE), "task-2 failed", 2);
+
+        Throwable failed = log.calls("task-2").getFirst().failure();
+        assertThat(seen.get()).as("what interrupted task-1 saw: the group must be cancelled before its tasks"
+                + " are interrupted; %s", KATA.hint(2)).isEqualTo("isCancelled() was true");
+        assertThat(seenCause.get()).as("the cause task-1 saw must be task-2's very failure; %s", KATA.hint(2))
+                .containsSame(failed);
+        assertThat(group.cancellationCause()).as("the cause after await()").containsSame(failed);
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("the first failure is sticky: later failures are suppressed on it, the cancellation's interrupts are not reported")
+    void laterFailuresAreSuppressed() {
+        Gate fail = Gate.closed("task-1 fails");
+        IllegalStateException later = new IllegalStateException("task-2 failed while it stopped");
+        var call = awaiting(() -> {
+            group.go(task("task-1", Reply.when(fail).failing()));
+            group.go(() -> {
+                try {
+                    log.play("task-2", Reply.when(never));
+                } catch (InterruptedException e) {
+                    throw later;
+                }
+            });
+            group.go(task("task-3", Reply.when(never)));
+        });
+        call.awaitInFlight(log, 3, DEADLINE);
+        fail.open();
+        ExecutionException thrown = failure(call.awaitWithin(DEADLINE), "task-1 failed", 1);
+
+        Throwable first = log.calls("task-1").getFirst().failure();
+        assertThat(thrown.getCause()).as("the first failure wins; %s", KATA.hint(1)).isSameAs(first);
+        assertThat(thrown.getSuppressed()).as("the ExecutionException's suppressed exceptions: the later real"
+                        + " failure (task-2's), but not task-3's InterruptedException, which the group's own"
+                        + " cancellation caused; %s", KATA.hint(1))
+                .containsExactly(later);
+        assertInterruptedWhileWaiting("task-3");
+
+        Outcome<String> again = KATA.call(() -> {
+            group.await();
+            return "the second await() returned normally";
+        }).awaitWithin(DEADLINE);
+        assertThat(again.threw()).as("a second await() reports the same first failure")
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(first);
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("every kind of exception is a failure: checked, RuntimeException, and Error (Go's panic)")
+    void everyKindOfExceptionIsAFailure() {
+        List<Throwable> kinds = List.of(new Exception("task threw a checked exception"),
+                new IllegalStateException("task threw a RuntimeException"),
+                new AssertionError("task threw an Error (a panic)"));
+        for (Throwable kind : kinds) {
+            ErrGroup one = new ErrGroup();
+            Outcome<String> outcome = KATA.call(() -> {
+                one.go(() -> {
+                    if (kind instanceof Exception e) {
+                        throw e;
+                    }
+                    throw (Error) kind;
+                });
+                one.await();
+                return "await() returned normally";
+            }).awaitWithin(DEADLINE);
+
+            assertThat(outcome.thrown()).as("when a task threw %s, await() must report it: an exception a task"
+                    + " does not catch must never vanish into the thread's uncaught-exception handler; %s",
+                    kind, KATA.hint(1)).isInstanceOf(ExecutionException.class);
+            assertThat(outcome.thrown().getCause()).as("the cause must be the very %s the task threw",
+                    kind.getClass().getSimpleName()).isSameAs(kind);
+        }
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("an InterruptedException the group did not cause is a failure like any other")
+    void foreignInterruptIsAFailure() {
+        InterruptedException foreign = new InterruptedException("someone else interrupted task-1");
+        Outcome<String> outcome = awaiting(() -> group.go(() -> {
+            throw foreign;
+        })).awaitWithin(DEADLINE);
+
+        ExecutionException thrown = failure(outcome, "task-1 threw an InterruptedException before the group was"
+                + " cancelled", 2);
+        assertThat(thrown.getCause()).as("only the interrupts of the group's own cancellation are ignored; %s",
+                KATA.hint(2)).isSameAs(foreign);
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("an interrupted await() cancels the group: every task is interrupted and has ended, then await() throws InterruptedException")
+    void interruptedAwaitCancelsTheGroup() {
+        AtomicInteger runningAtReturn = new AtomicInteger(-1);
+        var call = KATA.call(() -> {
+            group.go(task("task-1", Reply.when(never)));
+            group.go(task("task-2", Reply.when(never)));
+            group.go(task("task-3", Reply.when(never)));
+            try {
+                group.await();
+            } finally {
+                runningAtReturn.set(log.inFlight().size());
+            }
+            return "await() returned normally";
+        }).showing(log);
+        call.awaitInFlight(log, 3, DEADLINE);
+        call.interrupt();
+        Outcome<String> outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("an interrupt of the awaiting thread must reach it as InterruptedException"
+                + " (Go: the parent context was cancelled); %s", KATA.hint(2))
+                .isInstanceOf(InterruptedException.class);
+        assertInterruptedWhileWaiting("task-1", "task-2", "task-3");
+        assertThat(runningAtReturn.get()).as("tasks still running when await() threw; it must wait for them to"
+                + " end, even when interrupted; %s", KATA.hint(2)).isZero();
+        assertThat(group.isCancelled()).as("isCancelled() after the awaiting thread was interrupted").isTrue();
+        assertThat(group.cancellationCause()).as("the cause: the awaiting thread's InterruptedException")
+                .hasValueSatisfying(c -> assertThat(c).isInstanceOf(InterruptedException.class));
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("await() waits for every task to end, also the interrupted ones that still clean up")
+    void awaitWaitsForTheCleanup() {
+        Gate fail = Gate.closed("task-2 fails");
+        Gate cleanedUp = Gate.closed("task-1's cleanup");
+        var call = KATA.call(() -> {
+            group.go(() -> {
+                try {
+                    log.play("task-1", Reply.when(never));
+                } catch (InterruptedException e) {
+                    log.play("task-1 cleanup", Reply.when(cleanedUp));
+                    throw e;
+                }
+            });
+            group.go(task("task-2", Reply.when(fail).failing()));
+            try {
+                group.await();
+                return "await() returned normally";
+            } catch (ExecutionException e) {
+                return "when await() threw, task-1's cleanup was " + log.calls("task-1 cleanup").stream()
+                        .map(c -> c.outcome().name()).toList();
+            }
+        }).showing(log);
+        call.awaitInFlight(log, 2, DEADLINE);
+        fail.open();
+        call.awaitFakeCall(log, "task-1 cleanup", DEADLINE);
+        giveAWrongAwaitTimeToReturn(call);
+        cleanedUp.open();
+
+        assertThat(call.awaitWithin(DEADLINE).returned()).as("await() must not return before every task has"
+                        + " ended, however long an interrupted task takes to stop.%n%s%s", log.timeline(), KATA.hint(2))
+                .isEqualTo("when await() threw, task-1's cleanup was [RETURNED]");
+    }
+
+    /**
+     * Holds task-1's cleanup back a little longer: a correct await() cannot return meanwhile (the
+     * cleanup's gate is closed), so this window costs a correct solution nothing but time, while an
+     * await() that returns at the first failure shows itself. Not a deadline: nothing is asserted
+     * about how long anything took.
+     */
+    private static void giveAWrongAwaitTimeToReturn(KataCall<String> call) {
+        long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        while (!call.isDone() && System.nanoTime() - until < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("the test was interrupted", e);
+            }
+        }
+    }
+
+    @Test
+    @Order(11)
+    @DisplayName("after await() returns, the group is cancelled with the cause \"group finished\", as Go's ctx is after Wait")
+    void cancelledAfterAwait() {
+        assertThat(group.isCancelled()).as("isCancelled() of a new group").isFalse();
+        awaiting(() -> group.go(task("task-1", Reply.immediately()))).awaitWithin(DEADLINE).returned();
+
+        assertThat(group.isCancelled()).as("isCancelled() after await() returned (Go cancels the group's"
+                + " context when Wait returns); %s", KATA.hint(2)).isTrue();
+        assertThat(group.cancellationCause()).as("the cause after a successful await()")
+                .hasValueSatisfying(c -> assertThat(c).isInstanceOf(CancellationException.class)
+                        .hasMessage("group finished"));
+    }
+
+    @Test
+    @Order(12)
+    @DisplayName("go() on a cancelled group does not start the task")
+    void goOnACancelledGroupStartsNothing() {
+        Outcome<String> outcome = awaiting(() -> group.go(task("task-1", Reply.immediately().failing())))
+                .awaitWithin(DEADLINE);
+        Throwable first = failure(outcome, "task-1 failed", 1).getCause();
+
+        Outcome<String> again = awaiting(() -> group.go(task("late-1", Reply.immediately()))).awaitWithin(DEADLINE);
+        assertThat(again.thrown()).as("await() again after go() on a failed group: still the first failure")
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(first);
+
+        ErrGroup finished = new ErrGroup();
+        KATA.call(() -> {
+            finished.await();
+            finished.go(task("late-2", Reply.immediately()));
+            finished.await();
+            return "ok";
+        }).showing(log).awaitWithin(DEADLINE).returned();
+
+        assertThat(log.calls("late-")).as("tasks given to go() after the group was cancelled (by a failure, or"
+                + " because await() had returned) must not start.%n%s%s", log.timeline(), KATA.hint(2)).isEmpty();
+    }
+
+    @Test
+    @Order(13)
+    @DisplayName("a task may add tasks to its own group: await() waits for those too")
+    void tasksMayAddTasks() {
+        Gate added = Gate.closed("task-2 (added by task-1)");
+        var call = KATA.call(() -> {
+            group.go(() -> {
+                log.play("task-1", Reply.immediately());
+                group.go(task("task-2", Reply.when(added)));
+            });
+            group.await();
+            return "when await() returned, task-2 was " + log.calls("task-2").stream()
+                    .map(c -> c.outcome().name()).toList();
+        }).showing(log);
+        call.awaitFakeCall(log, "task-2", DEADLINE);
+        giveAWrongAwaitTimeToReturn(call);
+        added.open();
+
+        assertThat(call.awaitWithin(DEADLINE).returned()).as("await() must also wait for the tasks that tasks"
+                        + " started while it waited (the list of threads grows).%n%s%s", log.timeline(), KATA.hint(3))
+                .isEqualTo("when await() returned, task-2 was [RETURNED]");
+    }
+
+    @Test
+    @Order(14)
+    @DisplayName("groups nest: cancelling the outer group cancels an inner group's tasks")
+    void groupsNest() {
+        Gate fail = Gate.closed("outer-2 fails");
+        var call = awaiting(() -> {
+            group.go(() -> {
+                ErrGroup inner = new ErrGroup();
+                inner.go(task("inner-1", Reply.when(never)));
+                inner.go(task("inner-2", Reply.when(never)));
+                inner.await();
+            });
+            group.go(task("outer-2", Reply.when(fail).failing()));
+        });
+        call.awaitInFlight(log, 3, DEADLINE);
+        fail.open();
+        ExecutionException thrown = failure(call.awaitWithin(DEADLINE), "outer-2 failed", 2);
+
+        assertThat(thrown.getCause()).isSameAs(log.calls("outer-2").getFirst().failure());
+        assertThat(thrown.getSuppressed()).as("suppressed failures: the inner group's InterruptedException is"
+                + " the outer group's own cancellation, not a failure; %s", KATA.hint(2)).isEmpty();
+        assertInterruptedWhileWaiting("inner-1", "inner-2");
+    }
+}

@@ -1,0 +1,231 @@
+package errgroupkatas.errgroup;
+
+import static errgroupkatas.errgroup.ErrGroupTest.DEADLINE;
+import static errgroupkatas.errgroup.ErrGroupTest.KATA;
+import static errgroupkatas.support.CallLogAssert.assertThatCalls;
+import static errgroupkatas.support.Story.USER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import errgroupkatas.story.FriendsException;
+import errgroupkatas.story.User;
+import errgroupkatas.support.Call;
+import errgroupkatas.support.CallLog;
+import errgroupkatas.support.FakeFriendService;
+import errgroupkatas.support.FakeProfileService;
+import errgroupkatas.support.Gate;
+import errgroupkatas.support.Kata;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.Reply;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Kata 03, part B: the friends handler as one ErrGroup of a producer, mappers and a reducer. Every
+ * test also fails if a thread the call started is still alive after it returned (success,
+ * failure or cancellation).
+ */
+@Order(2)
+@DisplayName("Kata 03 part B — the friends handler on an ErrGroup")
+class FriendsHandlerTest {
+    static final int MAPPERS = 3;
+
+    @RegisterExtension
+    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+
+    final CallLog log = new CallLog();
+    final FakeFriendService friends = new FakeFriendService(log);
+    final FakeProfileService profiles = new FakeProfileService(log);
+    final FriendsHandler handler = new FriendsHandler(friends, profiles, MAPPERS);
+    final Gate never = Gate.closed("never (the test never opens it)");
+
+    private KataCall<List<User>> friendsOfUser() {
+        return KATA.call(() -> handler.friendsOf(USER)).showing(log);
+    }
+
+    private FriendsException friendsException(Throwable thrown, String what) {
+        assertThat(thrown).as("what friendsOf threw when %s; %s", what, KATA.hint(3))
+                .isInstanceOf(FriendsException.class);
+        return (FriendsException) thrown;
+    }
+
+    private void assertInterrupted(String... calls) {
+        for (String name : calls) {
+            assertThat(log.calls(name)).as("the calls to %s", name).isNotEmpty();
+            assertThat(log.calls(name).getFirst().outcome()).as("%s was still waiting (its gate never opens): the"
+                    + " first failure must interrupt it, and friendsOf must return only after it ended.%n%s%s",
+                    name, log.timeline(), KATA.hint(2)).isEqualTo(Call.Outcome.INTERRUPTED);
+        }
+    }
+
+    /** The most calls whose name starts with {@code prefix} that were in flight at one moment. */
+    static int maxConcurrent(CallLog log, String prefix) {
+        record Event(long at, int delta) {
+        }
+        List<Event> events = new ArrayList<>();
+        for (Call c : log.calls(prefix)) {
+            events.add(new Event(c.startNanos(), +1));
+            events.add(new Event(c.running() ? Long.MAX_VALUE : c.endNanos(), -1));
+        }
+        // Ends before starts at the same instant: a call that ended is no longer in flight.
+        events.sort(Comparator.comparingLong(Event::at).thenComparingInt(Event::delta));
+        int now = 0, max = 0;
+        for (Event e : events) {
+            now += e.delta();
+            max = Math.max(max, now);
+        }
+        return max;
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("returns every friend's profile, each once")
+    void returnsEveryFriend() {
+        List<Long> ids = FakeFriendService.friendIds(7);
+        friends.with(USER, ids);
+
+        List<User> result = friendsOfUser().awaitWithin(DEADLINE).returned();
+
+        assertThat(result).as("the friends of user %d (in any order)%n%s", USER, log.timeline())
+                .containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
+        assertThatCalls(log).hasCalls("profile(", 7);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a user without friends gets an empty list")
+    void noFriends() {
+        friends.with(USER, List.of());
+
+        assertThat(friendsOfUser().awaitWithin(DEADLINE).returned()).as("friends of a user who has none").isEmpty();
+        assertThatCalls(log).hasCalls("profile(", 0);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("looks profiles up in parallel: " + MAPPERS + " at once while ids still arrive, never more")
+    void looksUpInParallel() {
+        Gate lookups = Gate.closed("every lookup");
+        Gate restOfTheIds = Gate.closed("the ids after the first " + MAPPERS);
+        List<Long> ids = FakeFriendService.friendIds(2 * MAPPERS);
+        friends.with(USER, ids).onNext(MAPPERS, Reply.when(restOfTheIds));
+        profiles.byDefault(Reply.when(lookups));
+
+        var call = friendsOfUser();
+        for (long id : ids.subList(0, MAPPERS)) {
+            // Only the first MAPPERS ids have arrived: the lookups must not wait for the rest.
+            call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
+        }
+        restOfTheIds.open();
+        lookups.open();
+        List<User> result = call.awaitWithin(DEADLINE).returned();
+
+        assertThat(result).containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
+        assertThat(maxConcurrent(log, "profile(")).as("the most profile lookups in flight at once, with %d mappers"
+                + "%n%s%s", MAPPERS, log.timeline(), KATA.hint(3)).isEqualTo(MAPPERS);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("a failed lookup is an error that names the friend (the Go original names the user) and keeps the cause")
+    void failedLookupNamesTheFriend() {
+        friends.with(USER, List.of(1001L, 1002L, 1003L));
+        profiles.on(1002, Reply.immediately().failing());
+
+        FriendsException thrown = friendsException(friendsOfUser().awaitWithin(DEADLINE).threw(),
+                "profile(1002) failed");
+
+        assertThat(thrown).as("the message must name the friend whose lookup failed; %s", KATA.hint(3))
+                .hasMessageContaining("friend 1002");
+        assertThat(thrown.getCause()).as("the cause must be the very exception the profile service threw, not"
+                + " the group's ExecutionException; %s", KATA.hint(3)).isSameAs(log.firstFailed().failure());
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a failed friend-id cursor is an error that names the user, and it stops the lookups in flight")
+    void failedCursorNamesTheUser() {
+        Gate fail = Gate.closed("next#1 fails");
+        friends.with(USER, List.of(1001L, 1002L, 1003L)).onNext(1, Reply.when(fail).failing());
+        profiles.on(1001, Reply.when(never));
+
+        var call = friendsOfUser();
+        call.awaitFakeCall(log, "profile(1001)", DEADLINE);
+        call.awaitFakeCall(log, "next#1", DEADLINE);
+        fail.open();
+        FriendsException thrown = friendsException(call.awaitWithin(DEADLINE).threw(), "the cursor's next() failed");
+
+        assertThat(thrown).hasMessageContaining("user " + USER);
+        assertThat(thrown.getCause()).as("the cause must be the very exception the friend service threw")
+                .isSameAs(log.firstFailed().failure());
+        assertInterrupted("profile(1001)");
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("fails fast: one failed lookup ends the call while the other lookups' gates are still closed, and interrupts them")
+    void failsFast() {
+        Gate fail = Gate.closed("profile(1002) fails");
+        friends.with(USER, List.of(1001L, 1002L, 1003L));
+        profiles.byDefault(Reply.when(never)).on(1002, Reply.when(fail).failing());
+
+        var call = friendsOfUser();
+        for (long id = 1001; id <= 1003; id++) {
+            call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
+        }
+        fail.open();
+        FriendsException thrown = friendsException(call.awaitWithin(DEADLINE).threw(), "profile(1002) failed while"
+                + " profile(1001) and profile(1003) waited for gates that never open");
+
+        assertThat(thrown).hasMessageContaining("friend 1002");
+        assertThat(thrown.getCause()).as("the cause: the failure itself, not the cancellation it caused; %s",
+                KATA.hint(2)).isSameAs(log.calls("profile(1002)").getFirst().failure());
+        assertInterrupted("profile(1001)", "profile(1003)");
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("no call starts after the failure")
+    void noCallAfterTheFailure() {
+        Gate fail = Gate.closed("profile(1001) fails");
+        friends.with(USER, FakeFriendService.friendIds(8)).onNext(5, Reply.when(never));
+        profiles.on(1001, Reply.when(fail).failing()).on(1002, Reply.when(never)).on(1003, Reply.when(never));
+
+        var call = friendsOfUser();
+        call.awaitFakeCall(log, "profile(1003)", DEADLINE);
+        call.awaitFakeCall(log, "profile(1002)", DEADLINE);
+        call.awaitFakeCall(log, "profile(1001)", DEADLINE);
+        fail.open();
+        friendsException(call.awaitWithin(DEADLINE).threw(), "profile(1001) failed");
+
+        assertThatCalls(log).withHint(KATA.hint(2)).hasNoCallStartedAfterEnd(log.firstFailed()).hasNothingInFlight();
+        assertInterrupted("profile(1002)", "profile(1003)");
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("an interrupted caller cancels everything: every call in flight is interrupted, none starts after, and friendsOf throws InterruptedException")
+    void interruptCancelsEverything() {
+        friends.with(USER, FakeFriendService.friendIds(8)).onNext(MAPPERS, Reply.when(never));
+        profiles.byDefault(Reply.when(never));
+
+        var call = friendsOfUser();
+        for (long id = 1001; id < 1001 + MAPPERS; id++) {
+            call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
+        }
+        call.awaitFakeCall(log, "next#" + MAPPERS, DEADLINE);
+        long interruptedAt = System.nanoTime();
+        call.interrupt();
+        var outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("an interrupted caller must get InterruptedException, not wrapped, not"
+                + " swallowed; %s", KATA.hint(2)).isInstanceOf(InterruptedException.class);
+        assertInterrupted("profile(1001)", "profile(1002)", "profile(1003)", "next#" + MAPPERS);
+        assertThat(log.startedAfter(interruptedAt)).as("calls started after the caller was interrupted%n%s%s",
+                log.timeline(), KATA.hint(2)).isEmpty();
+    }
+}

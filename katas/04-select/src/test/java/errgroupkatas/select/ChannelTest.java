@@ -1,0 +1,370 @@
+package errgroupkatas.select;
+
+import static errgroupkatas.select.Blocking.awaitBlocked;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import errgroupkatas.support.Kata;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Part A: the channel's rules, easiest first. Every blocking operation runs as a kata call on its
+ * own thread, so a channel that blocks when it should not (or never wakes up) fails a test instead
+ * of hanging it; "X is blocked" is observed as its thread parked before the test acts.
+ */
+@DisplayName("Kata 04, part A — Channel: Go's channel semantics")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChannelTest {
+    static final Kata KATA = FriendsPipelineTest.KATA;
+    /** Generous: each of these operations needs microseconds once it may proceed. */
+    static final Duration BOUND = Duration.ofSeconds(2);
+
+    @RegisterExtension
+    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(1);
+
+    private static <T> KataCall<T> start(Callable<T> body) {
+        return KATA.call(body);
+    }
+
+    private static KataCall<Void> sending(Channel<String> ch, String value) {
+        return start(() -> {
+            ch.send(value);
+            return null;
+        });
+    }
+
+    /** Runs a channel operation that must not block, and gives its result. */
+    private static <T> T now(String what, Callable<T> body) {
+        return Quick.now(what, BOUND, KATA.hint(1), body);
+    }
+
+    private static void send(Channel<String> ch, String value) {
+        now("send(" + value + ") on a channel with room", () -> {
+            ch.send(value);
+            return null;
+        });
+    }
+
+    private static Optional<String> receive(Channel<String> ch) {
+        return now("receive()", ch::receive);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("a buffered channel hands values over first in, first out")
+    void fifo() {
+        Channel<String> ch = new Channel<>(3);
+        send(ch, "a");
+        send(ch, "b");
+        send(ch, "c");
+
+        assertThat(List.of(receive(ch), receive(ch), receive(ch))).as("three receives after sending a, b, c")
+                .containsExactly(Optional.of("a"), Optional.of("b"), Optional.of("c"));
+        assertThat(ch.capacity()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a negative capacity and null values are refused")
+    void refusesNonsense() {
+        assertThatThrownBy(() -> new Channel<String>(-1)).isInstanceOf(IllegalArgumentException.class);
+        Channel<String> ch = new Channel<>(1);
+        assertThatThrownBy(() -> ch.send(null)).as("send(null): a channel carries no null values")
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("send blocks while the buffer is full, and resumes once a receiver makes room")
+    void sendBlocksWhileFull() {
+        Channel<String> ch = new Channel<>(1);
+        send(ch, "a");
+        KataCall<Void> second = sending(ch, "b");
+        awaitBlocked(second, "send(b) on a full channel", KATA.hint(1));
+
+        assertThat(receive(ch)).as("the first receive").contains("a");
+        second.awaitWithin(BOUND).returned();
+        assertThat(receive(ch)).as("the value of the send that had to wait").contains("b");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("receive blocks while the channel is empty, and resumes when a value arrives")
+    void receiveBlocksWhileEmpty() {
+        Channel<String> ch = new Channel<>(2);
+        KataCall<Optional<String>> receiver = start(ch::receive);
+        awaitBlocked(receiver, "receive() on an empty channel", KATA.hint(1));
+
+        send(ch, "x");
+
+        assertThat(receiver.awaitWithin(BOUND).returned()).as("what the waiting receiver got").contains("x");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("an unbuffered channel is a rendezvous: send returns only once a receiver took the value")
+    void unbufferedIsARendezvous() {
+        Channel<String> ch = new Channel<>(0);
+        KataCall<Void> sender = sending(ch, "x");
+        awaitBlocked(sender, "send(x) on an unbuffered channel with no receiver", KATA.hint(1));
+        assertThat(sender.isDone()).as("send on an unbuffered channel returned before any receiver came; %s",
+                KATA.hint(1)).isFalse();
+
+        assertThat(receive(ch)).as("the receiver of the rendezvous").contains("x");
+        sender.awaitWithin(BOUND).returned();
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("close lets receivers drain what is buffered, then they see end-of-stream, every time")
+    void closeDrainsThenEnds() {
+        Channel<String> ch = new Channel<>(3);
+        send(ch, "a");
+        send(ch, "b");
+        ch.close();
+
+        assertThat(ch.isClosed()).isTrue();
+        assertThat(List.of(receive(ch), receive(ch), receive(ch), receive(ch)))
+                .as("receives after sending a, b and closing: the buffered values first, then end-of-stream"
+                        + " (empty) every time; %s", KATA.hint(1))
+                .containsExactly(Optional.of("a"), Optional.of("b"), Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("close wakes receivers that wait on an empty channel with end-of-stream")
+    void closeWakesReceivers() {
+        Channel<String> ch = new Channel<>(0);
+        KataCall<Optional<String>> r1 = start(ch::receive);
+        KataCall<Optional<String>> r2 = start(ch::receive);
+        awaitBlocked(r1, "receive() on an empty channel", KATA.hint(1));
+        awaitBlocked(r2, "a second receive() on an empty channel", KATA.hint(1));
+
+        ch.close();
+
+        assertThat(r1.awaitWithin(BOUND).returned()).as("a waiting receiver when the channel closed").isEmpty();
+        assertThat(r2.awaitWithin(BOUND).returned()).as("the other waiting receiver").isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("send on a closed channel fails with ClosedException")
+    void sendOnClosedFails() {
+        Channel<String> ch = new Channel<>(5);
+        ch.close();
+
+        Throwable thrown = sending(ch, "late").awaitWithin(BOUND).threw();
+
+        assertThat(thrown).as("send on a closed channel (Go panics: \"send on closed channel\")")
+                .isInstanceOf(Channel.ClosedException.class);
+        assertThat(receive(ch)).as("a receive after the failed send").isEmpty();
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("closing a channel twice fails with IllegalStateException")
+    void closeTwiceFails() {
+        Channel<String> ch = new Channel<>(1);
+        ch.close();
+
+        assertThatThrownBy(ch::close).as("the second close (Go panics: \"close of closed channel\")")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {0, 1})
+    @Order(10)
+    @DisplayName("a sender blocked when the channel is closed fails with ClosedException, its value undelivered")
+    void blockedSenderFailsAtClose(int capacity) {
+        Channel<String> ch = new Channel<>(capacity);
+        List<String> buffered = new ArrayList<>();
+        for (int i = 0; i < capacity; i++) {
+            send(ch, "buffered-" + i);
+            buffered.add("buffered-" + i);
+        }
+        KataCall<Void> sender = sending(ch, "blocked");
+        awaitBlocked(sender, "send(blocked) on a full channel", KATA.hint(1));
+
+        ch.close();
+
+        assertThat(sender.awaitWithin(BOUND).thrown()).as("the blocked sender, once the channel closed; %s",
+                KATA.hint(1)).isInstanceOf(Channel.ClosedException.class);
+        List<Optional<String>> drained = new ArrayList<>();
+        for (int i = 0; i <= capacity; i++) {
+            drained.add(receive(ch));
+        }
+        List<Optional<String>> expected = new ArrayList<>(buffered.stream().map(Optional::of).toList());
+        expected.add(Optional.empty());
+        assertThat(drained).as("what receivers get after the close: the buffered values, never the value of the"
+                + " send that failed").isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {0, 1})
+    @Order(11)
+    @DisplayName("an interrupted send throws InterruptedException and leaves the channel as it was")
+    void interruptedSend(int capacity) {
+        Channel<String> ch = new Channel<>(capacity);
+        if (capacity == 1) {
+            send(ch, "first");
+        }
+        KataCall<Void> sender = sending(ch, "cancelled");
+        awaitBlocked(sender, "send(cancelled) on a full channel", KATA.hint(1));
+
+        sender.interrupt();
+
+        assertThat(sender.awaitWithin(BOUND).thrown()).as("the blocked send, interrupted; %s", KATA.hint(1))
+                .isInstanceOf(InterruptedException.class);
+        KataCall<Void> next = sending(ch, "next");
+        List<Optional<String>> received = new ArrayList<>();
+        for (int i = 0; i <= capacity; i++) {
+            received.add(receive(ch));
+        }
+        assertThat(received).as("what receivers got after the interrupted send and a send of \"next\": the"
+                        + " cancelled value must not be delivered; %s", KATA.hint(1))
+                .isEqualTo(capacity == 1 ? List.of(Optional.of("first"), Optional.of("next"))
+                        : List.of(Optional.of("next")));
+        next.awaitWithin(BOUND).returned();
+    }
+
+    @Test
+    @Order(12)
+    @DisplayName("an interrupted receive throws InterruptedException and takes nothing")
+    void interruptedReceive() {
+        Channel<String> ch = new Channel<>(1);
+        KataCall<Optional<String>> receiver = start(ch::receive);
+        awaitBlocked(receiver, "receive() on an empty channel", KATA.hint(1));
+
+        receiver.interrupt();
+
+        assertThat(receiver.awaitWithin(BOUND).thrown()).as("the blocked receive, interrupted; %s", KATA.hint(1))
+                .isInstanceOf(InterruptedException.class);
+        send(ch, "next");
+        assertThat(receive(ch)).as("a value sent after the interrupted receive goes to the next receiver")
+                .contains("next");
+    }
+
+    @Test
+    @Order(13)
+    @DisplayName("receive with a timeout gives up with TimeoutException, not before the timeout")
+    void receiveTimesOut() {
+        Channel<String> ch = new Channel<>(1);
+        Duration timeout = Duration.ofMillis(100);
+
+        Outcome<Optional<String>> o = start(() -> ch.receive(timeout)).awaitWithin(BOUND);
+
+        assertThat(o.thrown()).as("receive(100 ms) on an empty channel").isInstanceOf(TimeoutException.class);
+        assertThat(o.elapsed()).as("how long receive(100 ms) waited before it gave up")
+                .isGreaterThanOrEqualTo(timeout);
+        send(ch, "v");
+        assertThat(now("receive(100 ms) with a value waiting", () -> ch.receive(timeout))).contains("v");
+        ch.close();
+        assertThat(now("receive(100 ms) on a closed channel", () -> ch.receive(timeout))).isEmpty();
+    }
+
+    @Test
+    @Order(14)
+    @DisplayName("forEach receives every value in order and ends at close; an exception from the action stops it")
+    void forEachEndsAtClose() {
+        Channel<String> ch = new Channel<>(4);
+        send(ch, "a");
+        send(ch, "b");
+        send(ch, "c");
+        ch.close();
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+
+        now("forEach over a closed channel holding a, b, c", () -> {
+            ch.forEach(seen::add);
+            return null;
+        });
+        assertThat(seen).as("what forEach handed over").containsExactly("a", "b", "c");
+
+        Channel<String> two = new Channel<>(2);
+        send(two, "ok");
+        send(two, "boom");
+        Throwable thrown = start(() -> {
+            two.forEach(v -> {
+                if (v.equals("boom")) {
+                    throw new java.io.IOException("the action failed on " + v);
+                }
+            });
+            return null;
+        }).awaitWithin(BOUND).threw();
+        assertThat(thrown).as("forEach whose action threw on the second value").isInstanceOf(java.io.IOException.class);
+    }
+
+    @ParameterizedTest(name = "capacity {0}")
+    @ValueSource(ints = {0, 1, 8})
+    @Order(15)
+    @DisplayName("many senders and receivers at once: every value arrives exactly once, in each sender's order")
+    void manySendersAndReceivers(int capacity) throws InterruptedException {
+        Channel<String> ch = new Channel<>(capacity);
+        int senders = 4;
+        int perSender = 150;
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        List<List<String>> perReceiver = new ArrayList<>();
+        List<KataCall<Void>> calls = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int id = s;
+            calls.add(start(() -> {
+                for (int i = 0; i < perSender; i++) {
+                    ch.send(id + ":" + i);
+                }
+                return null;
+            }));
+        }
+        List<KataCall<Void>> receivers = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            List<String> mine = new ArrayList<>();
+            perReceiver.add(mine);
+            receivers.add(start(() -> {
+                ch.forEach(v -> {
+                    mine.add(v);
+                    received.add(v);
+                });
+                return null;
+            }));
+        }
+        for (KataCall<Void> c : calls) {
+            c.awaitWithin(BOUND).returned();
+        }
+        ch.close();
+        for (KataCall<Void> r : receivers) {
+            r.awaitWithin(BOUND).returned();
+        }
+
+        List<String> expected = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            for (int i = 0; i < perSender; i++) {
+                expected.add(s + ":" + i);
+            }
+        }
+        assertThat(received).as("every value sent, received exactly once (no loss, no duplicate); %s", KATA.hint(1))
+                .containsExactlyInAnyOrderElementsOf(expected);
+        for (List<String> mine : perReceiver) {
+            for (int s = 0; s < senders; s++) {
+                String prefix = s + ":";
+                List<Integer> order = mine.stream().filter(v -> v.startsWith(prefix))
+                        .map(v -> Integer.parseInt(v.substring(prefix.length()))).toList();
+                assertThat(order).as("the values of sender %d, as one receiver saw them: FIFO per sender", s)
+                        .isSorted();
+            }
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package errgroupkatas.select;
+
+import static errgroupkatas.support.CallLogAssert.assertThatCalls;
+import static errgroupkatas.support.Story.USER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import errgroupkatas.story.FriendsException;
+import errgroupkatas.story.User;
+import errgroupkatas.support.Call;
+import errgroupkatas.support.CallLog;
+import errgroupkatas.support.FakeFriendService;
+import errgroupkatas.support.FakeProfileService;
+import errgroupkatas.support.Gate;
+import errgroupkatas.support.Kata;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Part B: the leak-free pipeline, easiest first. In every mode the call must end within
+ * {@link #BOUND} (a correct pipeline needs a few milliseconds; a stuck one never ends), with the
+ * right result or error, and leave no thread behind (the {@code NoLeaks} extension).
+ */
+@DisplayName("Kata 04, part B — FriendsPipeline: leak-free on every exit path")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FriendsPipelineTest {
+    static final Kata KATA = new Kata("04-select", "errgroupkatas.select");
+    /** "Handled" takes milliseconds; "stuck" takes forever: 2 s tells them apart. */
+    static final Duration BOUND = Duration.ofSeconds(2);
+    /** The pipeline's own deadline where the test is not about deadlines: far beyond BOUND. */
+    static final Duration NO_DEADLINE = Duration.ofSeconds(30);
+    static final int MAPPERS = 3;
+
+    @RegisterExtension
+    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+
+    final CallLog log = new CallLog();
+    final FakeFriendService friends = new FakeFriendService(log);
+    final FakeProfileService profiles = new FakeProfileService(log);
+    final FriendsPipeline pipeline = new FriendsPipeline(friends, profiles, MAPPERS);
+    /** Held closed: a lookup waiting for it would take forever. Opened after each test. */
+    final Gate never = Gate.closed("never (until the test ends)");
+
+    @AfterEach
+    void release() {
+        never.open();
+    }
+
+    private KataCall<List<User>> first(int limit) {
+        return KATA.call(() -> pipeline.firstFriends(USER, limit, NO_DEADLINE)).showing(log);
+    }
+
+    /** Waits until {@code n} profile lookups have started; fails at once if the call ends first. */
+    private void awaitLookupsStarted(KataCall<?> call, int n) {
+        try {
+            await(n + " profile lookups started").atMost(BOUND).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(2))
+                    .until(() -> call.isDone() || log.calls("profile(").size() >= n);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Waited " + BOUND.toMillis() + " ms for " + n + " profile lookups to start"
+                    + " (one per mapper), but they did not.\n" + log.timeline() + KATA.hint(3), e);
+        }
+        if (call.isDone()) {
+            Throwable thrown = call.awaitWithin(Duration.ZERO).thrown();
+            throw new AssertionError("Waited for " + n + " profile lookups to start, but the call ended first"
+                    + (thrown != null ? " with " + thrown : "") + ".\n" + log.timeline(), thrown);
+        }
+    }
+
+    private static void assertInterrupted(Call call, String why) {
+        assertThat(call.interrupted()).as("%s should have been interrupted (cancelled) by the pipeline, but it is %s;"
+                + " %s", call.name(), call.outcome().name().toLowerCase(java.util.Locale.ROOT) + " — " + why,
+                KATA.hint(2)).isTrue();
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("lists every friend when the limit is at least their number")
+    void listsEveryFriend() {
+        List<Long> ids = FakeFriendService.friendIds(20);
+        friends.with(USER, ids);
+
+        List<User> result = first(100).awaitWithin(BOUND).returned();
+
+        assertThat(result).as("firstFriends(limit 100) of a user with 20 friends%n%s", log.timeline())
+                .containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
+        assertThatCalls(log).hasCalls("profile(", 20);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("a user without friends gets an empty list")
+    void noFriends() {
+        friends.with(USER, List.of());
+
+        assertThat(first(5).awaitWithin(BOUND).returned()).as("friends of a user who has none").isEmpty();
+        assertThatCalls(log).hasCalls("profile(", 0);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("looks profiles up on exactly `mappers` stages at once: reaches the limit, never exceeds it")
+    void mappersRunInParallel() {
+        CallLog lookups = new CallLog();
+        FriendsPipeline withOwnLog = new FriendsPipeline(friends, new FakeProfileService(lookups)
+                .byDefault(Reply.when(never)), MAPPERS);
+        List<Long> ids = FakeFriendService.friendIds(9);
+        friends.with(USER, ids);
+
+        var call = KATA.call(() -> withOwnLog.firstFriends(USER, 100, NO_DEADLINE)).showing(lookups);
+        call.awaitInFlight(lookups, MAPPERS, BOUND);
+        assertThatCalls(lookups).withHint(KATA.hint(3)).neverExceededConcurrency(MAPPERS);
+        never.open();
+
+        assertThat(call.awaitWithin(BOUND).returned()).containsExactlyInAnyOrderElementsOf(
+                FakeProfileService.usersFor(ids));
+        assertThatCalls(lookups).withHint(KATA.hint(3)).reachedConcurrency(MAPPERS).neverExceededConcurrency(MAPPERS);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("first k friends: stops after k and releases the stages blocked sending (nothing failed)")
+    void firstKStopsEarly() {
+        friends.with(USER, FakeFriendService.friendIds(40));
+
+        List<User> result = first(2).awaitWithin(BOUND).returned();
+
+        assertThat(result).as("firstFriends(limit 2) of a user with 40 friends%n%s", log.timeline()).hasSize(2)
+                .doesNotHaveDuplicates()
+                .allSatisfy(u -> assertThat(u.id()).isBetween(1001L, 1040L));
+        // The producer and the mappers were blocked sending to a consumer that left: they must have
+        // been released (the NoLeaks extension fails this test if any of them is still alive).
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("first k friends: mappers blocked handing over a profile when the consumer stops are released")
+    void earlyStopReleasesBlockedSenders() {
+        friends.with(USER, FakeFriendService.friendIds(MAPPERS + 3));
+
+        var call = KATA.call(() -> {
+            pipeline.forEachFriend(USER, NO_DEADLINE, user -> {
+                // Stop only once every mapper has looked one more profile up: each of them now waits
+                // in send() for a consumer that is about to leave.
+                awaitReturnedLookups(MAPPERS + 1);
+                return false;
+            });
+            return "stopped";
+        }).showing(log);
+
+        assertThat(call.awaitWithin(BOUND).returned()).as("forEachFriend with a sink that stops at once")
+                .isEqualTo("stopped");
+        // The NoLeaks extension fails this test if a mapper is still blocked in send().
+    }
+
+    private void awaitReturnedLookups(int count) {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (log.calls("profile(").stream().filter(c -> c.outcome() == Call.Outcome.RETURNED).count() < count) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("expected " + count + " finished lookups while the consumer waited\n"
+                        + log.timeline());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("first k friends: a lookup still in flight when the consumer stops is interrupted")
+    void earlyStopInterruptsInFlightLookups() {
+        friends.with(USER, List.of(1001L, 1002L, 1003L, 1004L, 1005L));
+        profiles.on(1003, Reply.when(never));
+        List<User> seen = new ArrayList<>();
+
+        var call = KATA.call(() -> {
+            pipeline.forEachFriend(USER, NO_DEADLINE, user -> {
+                seen.add(user);
+                if (seen.size() < 2) {
+                    return true;
+                }
+                log.awaitCall("profile(1003)", BOUND); // stop while that lookup is in flight
+                return false;
+            });
+            return seen;
+        }).showing(log);
+
+        assertThat(call.awaitWithin(BOUND).returned()).as("the profiles the consumer took before it stopped")
+                .hasSize(2);
+        assertInterrupted(log.calls("profile(1003)").getFirst(),
+                "the consumer stopped early: every stage still working must be cancelled");
+        assertThatCalls(log).hasNothingInFlight();
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("a failed lookup fails the call promptly with FriendsException naming the friend, and cancels the rest")
+    void failedLookup() {
+        friends.with(USER, FakeFriendService.friendIds(10));
+        profiles.on(1001, Reply.when(never)).on(1002, Reply.when(never)).on(1003, Reply.immediately().failing());
+
+        Throwable thrown = first(100).awaitWithin(BOUND).threw();
+
+        assertThat(thrown).as("what the pipeline threw when profile(1003) failed; %s", KATA.hint(2))
+                .isInstanceOf(FriendsException.class).hasMessageContaining("friend 1003");
+        assertThat(thrown.getCause()).as("the cause: the very exception the profile service threw")
+                .isSameAs(log.firstFailed().failure());
+        assertInterrupted(log.calls("profile(1001)").getFirst(), "a sibling failed");
+        assertInterrupted(log.calls("profile(1002)").getFirst(), "a sibling failed");
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("a failed friend-id stream fails the call promptly with FriendsException naming the user")
+    void failedProducer() {
+        friends.with(USER, FakeFriendService.friendIds(10)).onNext(2, Reply.immediately().failing());
+        profiles.on(1001, Reply.when(never)).on(1002, Reply.when(never));
+
+        Throwable thrown = first(100).awaitWithin(BOUND).threw();
+
+        assertThat(thrown).as("what the pipeline threw when the cursor's next#2 failed; %s", KATA.hint(2))
+                .isInstanceOf(FriendsException.class).hasMessageContaining("user " + USER);
+        assertThat(thrown.getCause()).as("the cause: the very exception the friend service threw")
+                .isSameAs(log.firstFailed().failure());
+        log.awaitAllEnded(BOUND);
+        assertInterrupted(log.calls("profile(1001)").getFirst(), "the producer failed");
+        assertInterrupted(log.calls("profile(1002)").getFirst(), "the producer failed");
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("a failing consumer: its very exception reaches the caller, and the stages are cancelled")
+    void failingConsumer() {
+        friends.with(USER, List.of(1001L, 1002L, 1003L, 1004L));
+        profiles.on(1002, Reply.when(never)).on(1003, Reply.when(never));
+        IllegalStateException boom = new IllegalStateException("the consumer failed (the test made it fail)");
+
+        var call = KATA.call(() -> {
+            pipeline.forEachFriend(USER, NO_DEADLINE, user -> {
+                log.awaitCall("profile(1002)", BOUND); // both held forever: in flight when the sink throws
+                log.awaitCall("profile(1003)", BOUND);
+                throw boom;
+            });
+            return null;
+        }).showing(log);
+        Throwable thrown = call.awaitWithin(BOUND).threw();
+
+        assertThat(thrown).as("what the pipeline threw when its consumer threw; %s", KATA.hint(2)).isSameAs(boom);
+        assertInterrupted(log.calls("profile(1002)").getFirst(), "the consumer failed");
+        assertInterrupted(log.calls("profile(1003)").getFirst(), "the consumer failed");
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("an interrupted caller gets InterruptedException promptly, and every stage is interrupted")
+    void interruptedCaller() {
+        friends.with(USER, FakeFriendService.friendIds(10));
+        profiles.byDefault(Reply.when(never));
+
+        var call = first(100);
+        awaitLookupsStarted(call, MAPPERS);
+        call.interrupt();
+        Outcome<List<User>> outcome = call.awaitWithin(BOUND);
+
+        assertThat(outcome.thrown()).as("an interrupted caller must get InterruptedException, not wrapped; %s",
+                KATA.hint(2)).isInstanceOf(InterruptedException.class);
+        List<Call> lookups = log.calls("profile(");
+        assertThat(lookups).as("the profile lookups in flight when the caller was interrupted").hasSize(MAPPERS);
+        lookups.forEach(c -> assertInterrupted(c, "the caller was interrupted"));
+    }
+
+    @Test
+    @Order(11)
+    @DisplayName("a deadline of 200 ms against lookups that take forever: TimeoutException, and the stages cancelled")
+    void deadlinePasses() {
+        friends.with(USER, FakeFriendService.friendIds(10));
+        profiles.byDefault(Reply.when(never));
+        Duration deadline = Duration.ofMillis(200);
+
+        Outcome<List<User>> outcome = KATA.call(() -> pipeline.firstFriends(USER, 100, deadline)).showing(log)
+                .awaitWithin(BOUND);
+
+        assertThat(outcome.thrown()).as("a pipeline whose lookups never answer, with a 200 ms deadline; %s",
+                KATA.hint(2)).isInstanceOf(TimeoutException.class);
+        assertThat(outcome.elapsed()).as("it must not give up before its deadline").isGreaterThanOrEqualTo(deadline);
+        assertThat(log.calls("profile(")).as("lookups started").isNotEmpty()
+                .allSatisfy(c -> assertInterrupted(c, "the deadline passed"));
+    }
+}

@@ -1,0 +1,89 @@
+package errgroupkatas.bounded;
+
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Kata 05, part 2: an error group that runs its tasks on a fixed pool of worker threads, the Java
+ * twin of kratos' {@code errgroup} with {@code GOMAXPROCS(n)}.
+ *
+ * <p>{@link #go} never blocks: it puts the task in the group's queue. At most {@code workers}
+ * threads of the group's own take tasks from the queue, one at a time each, for the group's whole
+ * life: 10 000 tasks run on those few threads, never on a thread per task and never on the caller.
+ * The workers are started as tasks arrive and end in {@link #await()}, which drains the queue.
+ *
+ * <p>Fail fast: the first task that throws cancels the group. The other running tasks are
+ * interrupted, the queued tasks are dropped (they never start), and {@link #await()} reports the
+ * first failure.
+ *
+ * <pre>{@code
+ * var group = new WorkerPoolGroup(8);             // 8 lookups at a time, on 8 threads
+ * for (long id : ids) {
+ *     group.go(() -> results.put(id, profiles.profile(id)));   // queues, never blocks
+ * }
+ * group.await();                                  // runs the queue dry, then joins the workers
+ * }</pre>
+ *
+ * <p>A group is for one batch of work, and {@code await()} must always be called: it is what ends
+ * the workers.
+ */
+public final class WorkerPoolGroup {
+
+    /** One piece of the group's work: it may throw anything, the group reports it. */
+    @FunctionalInterface
+    public interface Task {
+        void run() throws Exception;
+    }
+
+    private final int workers;
+
+    /**
+     * A group that runs at most {@code workers} tasks at once, on at most {@code workers} threads.
+     *
+     * @throws IllegalArgumentException {@code workers} is 0 or negative
+     */
+    public WorkerPoolGroup(int workers) {
+        // TODO kata 05-bounded: reject a pool without workers
+        this.workers = workers;
+    }
+
+    /**
+     * Queues {@code task}; never blocks. A free worker (or a new one, while fewer than
+     * {@code workers} exist) will run it; tasks start in the order they were queued. If the group
+     * is cancelled, the task is dropped.
+     *
+     * @throws IllegalStateException {@link #await()} was already called
+     */
+    public void go(Task task) {
+        throw new UnsupportedOperationException(
+                "TODO kata 05-bounded: implement WorkerPoolGroup.go (see katas/05-bounded/README.md)");
+    }
+
+    /**
+     * Runs the queue dry, waits until every task has ended, ends the workers (their threads have
+     * ended when it returns), then returns normally if no task failed.
+     *
+     * @throws ExecutionException   a task failed: {@code getCause()} is the very first failure,
+     *                              later failures are attached as suppressed; the interrupts the
+     *                              group's own cancellation caused are not reported
+     * @throws InterruptedException the awaiting thread was interrupted: the group is cancelled (the
+     *                              queue is dropped), its running tasks are waited for, then this
+     *                              is thrown
+     */
+    public void await() throws ExecutionException, InterruptedException {
+        throw new UnsupportedOperationException(
+                "TODO kata 05-bounded: implement WorkerPoolGroup.await (see katas/05-bounded/README.md)");
+    }
+
+    /** Whether the group was cancelled: a task failed, or the awaiting thread was interrupted. */
+    public boolean isCancelled() {
+        throw new UnsupportedOperationException(
+                "TODO kata 05-bounded: implement WorkerPoolGroup.isCancelled (see katas/05-bounded/README.md)");
+    }
+
+    /** Why the group was cancelled: the first failure (or the interrupt); empty while it is not. */
+    public Optional<Throwable> cancellationCause() {
+        throw new UnsupportedOperationException(
+                "TODO kata 05-bounded: implement WorkerPoolGroup.cancellationCause (see katas/05-bounded/README.md)");
+    }
+}

@@ -1,0 +1,409 @@
+package errgroupkatas.bounded;
+
+import static errgroupkatas.support.CallLogAssert.assertThatCalls;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import errgroupkatas.support.Call;
+import errgroupkatas.support.CallLog;
+import errgroupkatas.support.FakeProfileService;
+import errgroupkatas.support.Gate;
+import errgroupkatas.support.Kata;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Kata 05, part 1 — Go's SetLimit and TryGo. Read top to bottom; make them green one by one. */
+@DisplayName("Kata 05 — LimitedGroup: Go's SetLimit and TryGo")
+@Order(1)
+class LimitedGroupTest {
+    static final Kata KATA = new Kata("05-bounded", "errgroupkatas.bounded");
+    /** Generous: a correct group needs a few milliseconds for any of these steps. */
+    static final Duration DEADLINE = Duration.ofSeconds(2);
+    /** How long a test watches for a start that must not happen. A correct group never makes one. */
+    static final Duration HOLD = Duration.ofMillis(60);
+
+    @RegisterExtension
+    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+
+    final CallLog log = new CallLog();
+    final FakeProfileService profiles = new FakeProfileService(log);
+    final LimitedGroup group = new LimitedGroup();
+
+    /** A task that looks {@code id} up in the fake profile service. */
+    private LimitedGroup.Task lookup(long id) {
+        return () -> profiles.profile(id);
+    }
+
+    /** Gates {@code ids}' lookups, each on its own closed gate, and gives the gates by id. */
+    private Map<Long, Gate> gated(List<Long> ids) {
+        Map<Long, Gate> gates = new LinkedHashMap<>();
+        for (long id : ids) {
+            Gate gate = Gate.closed("profile(" + id + ")");
+            gates.put(id, gate);
+            profiles.on(id, Reply.when(gate));
+        }
+        return gates;
+    }
+
+    private static List<Long> ids(int n) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            ids.add(1000L + i);
+        }
+        return ids;
+    }
+
+    /** On a kata-call thread: go() every lookup, then await(). */
+    private KataCall<Void> goAllThenAwait(List<Long> ids) {
+        return KATA.<Void>call(() -> {
+            for (long id : ids) {
+                group.go(lookup(id));
+            }
+            group.await();
+            return null;
+        }).showing(log);
+    }
+
+    private static void hold() {
+        try {
+            Thread.sleep(HOLD);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("the test was interrupted", e);
+        }
+    }
+
+    private static long idOf(Call call) {
+        String name = call.name();
+        return Long.parseLong(name.substring(name.indexOf('(') + 1, name.indexOf(')')));
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("runs every task, and await returns once they have all ended")
+    void runsEveryTask() {
+        profiles.byDefault(Reply.after(Duration.ofMillis(5)));
+        group.setLimit(3);
+
+        goAllThenAwait(ids(10)).awaitWithin(DEADLINE).returned();
+
+        assertThatCalls(log).withHint(KATA.hint(1)).hasCalls("profile(", 10).hasNothingInFlight();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("go blocks at the limit: n tasks run at once, no n+1th starts, and a freed slot lets exactly one more in")
+    void goBlocksAtTheLimit() {
+        List<Long> ids = ids(6);
+        Map<Long, Gate> gates = gated(ids);
+        group.setLimit(3);
+
+        var call = goAllThenAwait(ids);
+        call.awaitInFlight(log, 3, DEADLINE);
+        hold();
+        assertThat(log.calls()).as("with limit 3 and three tasks blocked, go() must wait: no 4th task may start;"
+                        + " %s%n%s", KATA.hint(1), log.timeline())
+                .hasSize(3);
+        assertThat(call.isDone()).as("the caller must still be blocked in go()").isFalse();
+
+        gates.get(idOf(log.inFlight().getFirst())).open();
+        log.awaitStarted(4, DEADLINE);
+        call.awaitInFlight(log, 3, DEADLINE);
+        hold();
+        assertThat(log.calls()).as("one task ended, so exactly one more may start, not two; %s%n%s", KATA.hint(1),
+                log.timeline()).hasSize(4);
+
+        gates.values().forEach(Gate::open);
+        call.awaitWithin(DEADLINE).returned();
+        assertThatCalls(log).withHint(KATA.hint(1)).hasCalls("profile(", 6)
+                .reachedConcurrency(3).neverExceededConcurrency(3);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("without a limit, or with a negative one, every task runs at once")
+    void negativeLimitMeansNoLimit() {
+        List<Long> ids = ids(20);
+        Map<Long, Gate> gates = gated(ids);
+        group.setLimit(5);
+        group.setLimit(-1);
+
+        var call = goAllThenAwait(ids);
+        call.awaitInFlight(log, 20, DEADLINE);
+        gates.values().forEach(Gate::open);
+        call.awaitWithin(DEADLINE).returned();
+
+        assertThatCalls(log).reachedConcurrency(20);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("tryGo at the limit returns false and runs nothing; once a slot is free it starts the task")
+    void tryGoAtTheLimit() {
+        Map<Long, Gate> gates = gated(List.of(1001L, 1002L));
+        group.setLimit(2);
+
+        // Back to back: a slot must be taken by tryGo itself, not later by the task's thread.
+        List<Boolean> answers = List.of(group.tryGo(lookup(1001)), group.tryGo(lookup(1002)),
+                group.tryGo(lookup(1003)));
+        log.awaitInFlight(2, DEADLINE);
+        hold();
+        assertThat(answers).as("three tryGo calls back to back with limit 2: the third must refuse, because the"
+                + " first two took both slots; %s%n%s", KATA.hint(1), log.timeline()).containsExactly(true, true, false);
+        assertThat(log.calls()).as("with limit 2 only 2 tasks may run%n%s", log.timeline()).hasSize(2);
+
+        gates.get(1001L).open();
+        boolean startedAfterFree = tryGoUntilAccepted(lookup(1004));
+        gates.get(1002L).open();
+        KATA.call(() -> {
+            group.await();
+            return null;
+        }).showing(log).awaitWithin(DEADLINE).returned();
+
+        assertThat(startedAfterFree).as("tryGo after a task ended (its slot freed) must start the task; %s",
+                KATA.hint(1)).isTrue();
+        assertThat(log.calls("profile(1003)")).as("the task tryGo refused must never run%n%s", log.timeline())
+                .isEmpty();
+        assertThatCalls(log).hasCalls("profile(1004)", 1).neverExceededConcurrency(2);
+    }
+
+    /**
+     * The slot is given back after the task's call ended, a moment later: retry briefly. A correct
+     * group accepts within microseconds; a group that never frees the slot is refused throughout.
+     */
+    private boolean tryGoUntilAccepted(LimitedGroup.Task task) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (group.tryGo(task)) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a limit of 0 makes tryGo refuse every task, and go say why instead of blocking forever")
+    void limitZero() {
+        group.setLimit(0);
+
+        assertThat(group.tryGo(lookup(1001))).as("tryGo with limit 0").isFalse();
+        Outcome<Void> outcome = KATA.<Void>call(() -> {
+            group.go(lookup(1002));
+            return null;
+        }).showing(log).awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("go() with limit 0 can never get a slot: it must throw, not hang; %s",
+                KATA.hint(1)).isInstanceOf(IllegalStateException.class);
+        assertThat(log.calls()).as("no task may run with limit 0").isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("changing the limit while tasks are active throws IllegalStateException — even when none was set before")
+    void setLimitWhileActiveThrows() {
+        Map<Long, Gate> gates = gated(List.of(1001L));
+        assertThat(group.tryGo(lookup(1001))).as("tryGo without a limit").isTrue();
+        log.awaitInFlight(1, DEADLINE);
+
+        assertThatThrownBy(() -> group.setLimit(2))
+                .as("setLimit while a task is active (Go only checks this when a limit already existed; this"
+                        + " group always checks); %s", KATA.hint(1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("active");
+
+        gates.get(1001L).open();
+        KATA.call(() -> {
+            group.await();
+            return null;
+        }).showing(log).awaitWithin(DEADLINE).returned();
+        group.setLimit(2); // nothing active any more: allowed
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("callers racing go and tryGo from several threads never get more than n tasks running")
+    void racingCallersNeverExceedTheLimit() throws Exception {
+        int limit = 3;
+        group.setLimit(limit);
+        TaskProbe probe = new TaskProbe();
+        LimitedGroup.Task task = () -> probe.run(() -> Thread.sleep(1));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger accepted = new AtomicInteger();
+        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            boolean blocking = i % 2 == 0;
+            callers.add(Thread.ofPlatform().name("racing-caller-" + i).start(() -> {
+                try {
+                    while (!stop.get()) {
+                        if (blocking) {
+                            group.go(task);
+                            accepted.incrementAndGet();
+                        } else if (group.tryGo(task)) {
+                            accepted.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            }));
+        }
+        Thread.sleep(400);
+        stop.set(true);
+        for (Thread caller : callers) {
+            caller.join(DEADLINE);
+        }
+        KATA.call(() -> {
+            group.await();
+            return null;
+        }).awaitWithin(DEADLINE).returned();
+
+        assertThat(callers).as("the racing callers must have ended (a go() that never returns?)")
+                .noneMatch(Thread::isAlive);
+        assertThat(errors).as("what the racing callers threw").isEmpty();
+        assertThat(probe.maxRunning())
+                .as("with limit %d, %d tasks were running at one moment (of %d started): checking the count and"
+                        + " taking the slot must be one atomic step; %s", limit, probe.maxRunning(), accepted.get(),
+                        KATA.hint(1))
+                .isLessThanOrEqualTo(limit);
+        assertThat(probe.ran()).as("every task go() or tryGo() accepted must have run").isEqualTo(accepted.get());
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted")
+    void firstFailureCancels() {
+        Gate fail = Gate.closed("profile(1001) fails");
+        profiles.on(1001, Reply.when(fail).failing());
+        gated(List.of(1002L, 1003L)); // never opened
+        group.setLimit(3);
+
+        var call = goAllThenAwait(List.of(1001L, 1002L, 1003L));
+        call.awaitInFlight(log, 3, DEADLINE);
+        fail.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        Call failed = log.firstFailed();
+        assertThat(thrown).as("await() after profile(1001) failed; %s", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isSameAs(failed.failure());
+        assertThat(log.calls("profile(1002)").getFirst().interrupted() && log.calls("profile(1003)").getFirst()
+                .interrupted()).as("the running siblings must be interrupted (their gates never opened)%n%s; %s",
+                log.timeline(), KATA.hint(3)).isTrue();
+        assertThat(thrown.getSuppressed()).as("the interrupts the group caused are not failures to report")
+                .isEmpty();
+        assertThat(group.isCancelled()).as("isCancelled() after a failure").isTrue();
+        assertThat(group.cancellationCause()).as("cancellationCause() after a failure").containsSame(failed.failure());
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("a task that throws gives its slot back: the group does not stall")
+    void throwingTaskFreesItsSlot() {
+        Gate fail = Gate.closed("profile(1001) fails");
+        profiles.on(1001, Reply.when(fail).failing());
+        group.setLimit(1);
+
+        var call = goAllThenAwait(List.of(1001L, 1002L));
+        call.awaitFakeCall(log, "profile(1001)", DEADLINE);
+        fail.open();
+        Outcome<Void> outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("await() once the only active task threw; give the slot back in a finally;"
+                + " %s", KATA.hint(1)).isInstanceOf(ExecutionException.class);
+        group.setLimit(4); // nothing may be active any more: the throwing task's slot is free
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("after a failure, callers waiting in go start nothing")
+    void noWaitingTaskStartsAfterFailure() {
+        Gate fail = Gate.closed("profile(1001) fails");
+        profiles.on(1001, Reply.when(fail).failing());
+        gated(List.of(1002L)); // never opened
+        group.setLimit(2);
+
+        var call = goAllThenAwait(List.of(1001L, 1002L, 1003L, 1004L));
+        call.awaitInFlight(log, 2, DEADLINE);
+        fail.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).isInstanceOf(ExecutionException.class);
+        assertThat(log.calls()).as("profile(1003) waited in go() for a slot; after profile(1001) failed it must not"
+                + " start (every task started against a failing dependency is wasted work); %s%n%s", KATA.hint(3),
+                log.timeline()).hasSize(2);
+        assertThatCalls(log).withHint(KATA.hint(3)).hasNoCallStartedAfterEnd(log.firstFailed());
+    }
+
+    @Test
+    @Order(11)
+    @DisplayName("an interrupted await cancels the group, waits for its tasks, and throws InterruptedException")
+    void interruptedAwait() {
+        gated(List.of(1001L, 1002L)); // never opened
+        group.setLimit(2);
+
+        var call = goAllThenAwait(List.of(1001L, 1002L));
+        call.awaitInFlight(log, 2, DEADLINE);
+        call.interrupt();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("await() of an interrupted caller; %s", KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(log.interrupted()).as("both tasks must have been interrupted before await() returned%n%s",
+                log.timeline()).hasSize(2);
+        assertThat(group.isCancelled()).as("isCancelled() after the awaiting caller was interrupted").isTrue();
+    }
+
+    @Test
+    @Order(12)
+    @DisplayName("20 tasks of 50 ms with limit 4 take about 5 rounds: far slower than unbounded, far faster than serial")
+    void boundedTimeIsRoundsTimesLatency() {
+        int n = 20, limit = 4;
+        Duration latency = Duration.ofMillis(50);
+        int rounds = (n + limit - 1) / limit;
+
+        Duration unbounded = timeBatch(new CallLog(), -1, n, latency);
+        CallLog boundedLog = new CallLog();
+        Duration bounded = timeBatch(boundedLog, limit, n, latency);
+
+        assertThatCalls(boundedLog).withHint(KATA.hint(1)).neverExceededConcurrency(limit);
+        // Physics: 5 rounds of calls that each sleep at least 50 ms cannot end sooner.
+        assertThat(bounded).as("%d tasks of %d ms with limit %d must take at least %d rounds (unbounded took %d ms);"
+                        + " %s", n, latency.toMillis(), limit, rounds, unbounded.toMillis(), KATA.hint(1))
+                .isGreaterThanOrEqualTo(latency.multipliedBy(rounds).multipliedBy(9).dividedBy(10));
+        assertThat(bounded.toNanos()).as("bounded run took %d ms, the unbounded one %d ms: about %d rounds of the"
+                        + " unbounded time are expected, far less than one call after another", bounded.toMillis(),
+                unbounded.toMillis(), rounds).isLessThanOrEqualTo(unbounded.toNanos() * rounds * 3);
+    }
+
+    private Duration timeBatch(CallLog batchLog, int limit, int n, Duration latency) {
+        FakeProfileService service = new FakeProfileService(batchLog).byDefault(Reply.after(latency));
+        LimitedGroup batch = new LimitedGroup();
+        batch.setLimit(limit);
+        Outcome<Void> outcome = KATA.<Void>call(() -> {
+            for (long id : ids(n)) {
+                batch.go(() -> service.profile(id));
+            }
+            batch.await();
+            return null;
+        }).showing(batchLog).awaitWithin(DEADLINE);
+        outcome.returned();
+        return outcome.elapsed();
+    }
+}

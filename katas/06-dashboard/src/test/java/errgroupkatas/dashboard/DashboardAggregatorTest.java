@@ -1,0 +1,360 @@
+package errgroupkatas.dashboard;
+
+import static errgroupkatas.dashboard.Option.withLogger;
+import static errgroupkatas.dashboard.Option.withTimeout;
+import static errgroupkatas.support.CallLogAssert.assertThatCalls;
+import static errgroupkatas.support.Story.USER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
+import errgroupkatas.support.Call;
+import errgroupkatas.support.CallLog;
+import errgroupkatas.support.FakeOrderService;
+import errgroupkatas.support.FakeProfileService;
+import errgroupkatas.support.Gate;
+import errgroupkatas.support.Kata;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Reply;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Kata 06's rules, easiest first. Read them top to bottom; make them green one by one. */
+@Order(1)
+@DisplayName("Kata 06 — the dashboard aggregator")
+class DashboardAggregatorTest {
+    static final Kata KATA = new Kata("06-dashboard", "errgroupkatas.dashboard");
+    /** Generous: a correct aggregator needs a few milliseconds, or its timeout, here. */
+    static final Duration DEADLINE = Duration.ofSeconds(2);
+    /** The timeout of the tests that are not about the timeout: far beyond any test's deadline. */
+    static final Duration NO_TIMEOUT_HERE = Duration.ofSeconds(10);
+    /** What a call that "would take 10 s" takes. */
+    static final Duration TEN_SECONDS = Duration.ofSeconds(10);
+    /** The dashboard line of {@link errgroupkatas.support.Story#USER} with the fakes' answers. */
+    static final String LINE = "Name: " + FakeProfileService.userFor(USER).name() + " | Order: "
+            + FakeOrderService.orderFor(USER);
+
+    @RegisterExtension
+    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+
+    final CallLog log = new CallLog();
+    final FakeProfileService profiles = new FakeProfileService(log);
+    final FakeOrderService orders = new FakeOrderService(log);
+    final CapturingLogger logger = new CapturingLogger();
+
+    /** An aggregator that logs to {@link #logger}, with no timeout in reach unless {@code options} set one. */
+    private DashboardAggregator aggregator(Option... options) {
+        List<Option> all = new ArrayList<>(List.of(withTimeout(NO_TIMEOUT_HERE), withLogger(logger)));
+        all.addAll(List.of(options));
+        return DashboardAggregator.create(profiles, orders, all.toArray(Option[]::new));
+    }
+
+    private KataCall<String> start(DashboardAggregator dashboard) {
+        return KATA.call(() -> dashboard.aggregate(USER)).showing(log);
+    }
+
+    private static Call only(CallLog log, String prefix) {
+        List<Call> calls = log.calls(prefix);
+        assertThat(calls).as("calls to %s… (exactly one expected)%n%s", prefix, log.timeline()).hasSize(1);
+        return calls.getFirst();
+    }
+
+    /** The call has ended, interrupted, at the moment the aggregator returned: asserted at once, never waited for. */
+    private static void assertEndedInterrupted(CallLog log, String prefix, String why) {
+        Call call = only(log, prefix);
+        assertThat(call.outcome())
+                .as("%s: when aggregate returned, %s… must already have ended, interrupted (it was %s). A call"
+                        + " still running after aggregate returned is a leak; one that ran to its end was never"
+                        + " cancelled.%n%s%s", why, prefix, call.outcome(), log.timeline(), KATA.hint(2))
+                .isEqualTo(Call.Outcome.INTERRUPTED);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("returns \"<profile> | <orders>\", e.g. \"Name: user-1 | Order: 15\"")
+    void returnsTheDashboardLine() {
+        String line = start(aggregator()).awaitWithin(DEADLINE).returned();
+
+        assertThat(line).as("the dashboard line of user %d: \"Name: \" + the user's name, \" | \", \"Order: \""
+                + " + the latest order id%n%s", USER, log.timeline()).isEqualTo(LINE);
+        only(log, "profile(" + USER + ")");
+        only(log, "latestOrder(" + USER + ")");
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("both calls are in flight at once: neither waits for the other")
+    void bothCallsInFlightAtOnce() {
+        Gate profileGate = Gate.closed("profile answers");
+        Gate orderGate = Gate.closed("orders answer");
+        profiles.byDefault(Reply.when(profileGate));
+        orders.replying(Reply.when(orderGate));
+
+        var call = start(aggregator());
+        call.awaitInFlight(log, 2, DEADLINE);
+        orderGate.open();
+        profileGate.open();
+
+        assertThat(call.awaitWithin(DEADLINE).returned()).as("the line once both calls answered").isEqualTo(LINE);
+        assertThatCalls(log).withHint(KATA.hint(1)).reachedConcurrency(2).neverExceededConcurrency(2)
+                .hasCalls("profile(", 1).hasCalls("latestOrder(", 1);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("it takes about as long as the slower call, not the sum of both")
+    void takesAboutTheSlowerCall() {
+        profiles.byDefault(Reply.after(Duration.ofMillis(400)));
+        orders.replying(Reply.after(Duration.ofMillis(450)));
+
+        Outcome<String> outcome = start(aggregator()).awaitWithin(DEADLINE);
+
+        assertThat(outcome.returned()).isEqualTo(LINE);
+        // The reference is measured in this very run: what the two calls took, one after the other.
+        Duration sum = log.calls().stream().map(c -> Duration.ofNanos(c.endNanos() - c.startNanos()))
+                .reduce(Duration.ZERO, Duration::plus);
+        assertThat(outcome.elapsed())
+                .as("aggregate took %d ms; its two calls took %d ms together. Calls made one after the other take"
+                        + " at least their sum; at once, about the slower one. Expected under 90%% of the sum.%n%s%s",
+                        outcome.elapsed().toMillis(), sum.toMillis(), log.timeline(), KATA.hint(1))
+                .isLessThan(sum.multipliedBy(90).dividedBy(100));
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("a failing order service fails the dashboard at once, naming it, and cancels the profile call")
+    void orderFailureCancelsTheProfileCall() {
+        Gate profileGate = Gate.closed("profile never answers");
+        Gate orderGate = Gate.closed("orders fail when the test says");
+        profiles.byDefault(Reply.when(profileGate));
+        orders.replying(Reply.when(orderGate).failing());
+
+        var call = start(aggregator());
+        call.awaitInFlight(log, 2, DEADLINE);
+        orderGate.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("what aggregate threw when the order service failed; %s", KATA.hint(1))
+                .isInstanceOf(DashboardException.class)
+                .hasMessageContaining("order service");
+        assertThat(thrown.getCause()).as("the cause must be the very exception the order service threw")
+                .isSameAs(only(log, "latestOrder(").failure());
+        assertThat(profileGate.isOpen()).as("the profile gate never opened: aggregate did not wait for it").isFalse();
+        assertEndedInterrupted(log, "profile(", "the order service failed");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a failing profile service fails the dashboard at once, naming it, and cancels the order call")
+    void profileFailureCancelsTheOrderCall() {
+        Gate profileGate = Gate.closed("profile fails when the test says");
+        Gate orderGate = Gate.closed("orders never answer");
+        profiles.byDefault(Reply.when(profileGate).failing());
+        orders.replying(Reply.when(orderGate));
+
+        var call = start(aggregator());
+        call.awaitInFlight(log, 2, DEADLINE);
+        profileGate.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("what aggregate threw when the profile service failed; %s", KATA.hint(1))
+                .isInstanceOf(DashboardException.class)
+                .hasMessageContaining("profile service");
+        assertThat(thrown.getCause()).as("the cause must be the very exception the profile service threw")
+                .isSameAs(only(log, "profile(").failure());
+        assertThat(orderGate.isOpen()).as("the order gate never opened: aggregate did not wait for it").isFalse();
+        assertEndedInterrupted(log, "latestOrder(", "the profile service failed");
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("with a 200 ms timeout and a profile call that would take 10 s, it throws TimeoutException well"
+            + " within 2 s, and the profile call has ended, interrupted, by then")
+    void meetsTheDeadline() {
+        Duration timeout = Duration.ofMillis(200);
+        profiles.byDefault(Reply.after(TEN_SECONDS));
+        // Once interrupted, the profile call takes 300 ms more to end: aggregate must wait for it.
+        var windingDown = new WindingDownProfiles(profiles, Duration.ofMillis(300));
+        var dashboard = DashboardAggregator.create(windingDown, orders, withTimeout(timeout), withLogger(logger));
+
+        Outcome<String> outcome = start(dashboard).awaitWithin(DEADLINE);
+        int stillRunning = windingDown.inProgress();
+
+        assertThat(outcome.thrown()).as("what aggregate did when its 200 ms passed; %s", KATA.hint(2))
+                .isInstanceOf(TimeoutException.class);
+        assertThat(stillRunning).as("profile calls still running when aggregate threw (the call takes 300 ms to"
+                + " end once interrupted). Interrupting the slow call is not enough: wait until it has ended,"
+                + " or it outlives the aggregator.%n%s%s", log.timeline(), KATA.hint(2)).isZero();
+        assertEndedInterrupted(log, "profile(", "the timeout passed");
+        assertThat(outcome.elapsed()).as("aggregate gave up after %d ms, before its 200 ms timeout had passed",
+                outcome.elapsed().toMillis()).isGreaterThanOrEqualTo(timeout.multipliedBy(9).dividedBy(10));
+        assertThat(only(log, "latestOrder(").outcome()).as("the order call, which answers at once")
+                .isEqualTo(Call.Outcome.RETURNED);
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("the timeout covers the whole operation, not each call")
+    void timeoutCoversTheWholeOperation() {
+        Duration timeout = Duration.ofMillis(500);
+        Duration almost = Duration.ofMillis(470);
+        Duration bound = Duration.ofMillis(900);
+        // A timeout restarted for the second call ends after at least 470 + 500 ms, whichever call it waits
+        // for first; the whole-operation timeout after about 500 ms.
+        for (String slow : List.of("profile", "orders")) {
+            CallLog log = new CallLog();
+            Reply late = Reply.after(almost);
+            Reply never = Reply.when(Gate.closed("never answers"));
+            var profiles = new FakeProfileService(log).byDefault(slow.equals("profile") ? late : never);
+            var orders = new FakeOrderService(log).replying(slow.equals("profile") ? never : late);
+            var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
+
+            Outcome<String> outcome = KATA.call(() -> dashboard.aggregate(USER)).showing(log).awaitWithin(DEADLINE);
+
+            String setup = (slow.equals("profile") ? "profile answers after 470 ms, orders never"
+                    : "orders answer after 470 ms, profile never") + ", timeout 500 ms";
+            assertThat(outcome.thrown()).as("%s: what aggregate did", setup).isInstanceOf(TimeoutException.class);
+            assertThat(outcome.elapsed())
+                    .as("%s: aggregate threw after %d ms, expected about 500. The 500 ms count from the start of"
+                            + " aggregate, for both calls together; a timeout that starts again for each call ends"
+                            + " after 970 ms.%n%s%s", setup,
+                            outcome.elapsed().toMillis(), log.timeline(), KATA.hint(2))
+                    .isLessThan(bound);
+            assertEndedInterrupted(log, slow.equals("profile") ? "latestOrder(" : "profile(", setup);
+        }
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("an interrupted caller gets InterruptedException, and both calls have ended, interrupted")
+    void callerInterruptCancelsBothCalls() {
+        profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
+        orders.replying(Reply.when(Gate.closed("orders never answer")));
+
+        var call = start(aggregator());
+        call.awaitInFlight(log, 2, DEADLINE);
+        call.interrupt();
+        Outcome<String> outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown())
+                .as("an interrupt must reach the caller as InterruptedException, not wrapped, not swallowed; %s",
+                        KATA.hint(2))
+                .isInstanceOf(InterruptedException.class);
+        assertEndedInterrupted(log, "profile(", "the caller was interrupted");
+        assertEndedInterrupted(log, "latestOrder(", "the caller was interrupted");
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("success is logged at INFO with the line, and nothing at ERROR")
+    void logsSuccessAtInfo() {
+        start(aggregator()).awaitWithin(DEADLINE).returned();
+
+        assertThat(logger.at(Level.INFO)).as("INFO entries; expected one with the line \"%s\". Logged:%n%s", LINE,
+                logger.dump()).anySatisfy(e -> assertThat(e.message()).contains(LINE));
+        assertThat(logger.at(Level.ERROR)).as("ERROR entries after a success. Logged:%n%s", logger.dump()).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("a failure is logged at ERROR with its exception")
+    void logsFailureAtError() {
+        orders.replying(Reply.immediately().failing());
+
+        Throwable thrown = start(aggregator()).awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("what aggregate threw when the order service failed")
+                .isInstanceOf(DashboardException.class);
+        Throwable failure = only(log, "latestOrder(").failure();
+        assertThat(logger.at(Level.ERROR))
+                .as("ERROR entries; expected one carrying the exception (the one thrown, or the service's"
+                        + " failure). Logged:%n%s", logger.dump())
+                .singleElement().satisfies(e -> assertThat(e.thrown()).isIn(thrown, failure));
+    }
+
+    @Test
+    @Order(11)
+    @DisplayName("a timeout is logged at ERROR with its TimeoutException")
+    void logsTimeoutAtError() {
+        profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
+
+        Throwable thrown = start(aggregator(withTimeout(Duration.ofMillis(100)))).awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("what aggregate threw when its 100 ms passed").isInstanceOf(TimeoutException.class);
+        assertThat(logger.at(Level.ERROR))
+                .as("ERROR entries; expected one carrying the TimeoutException. Logged:%n%s", logger.dump())
+                .singleElement().satisfies(e -> assertThat(e.thrown()).isInstanceOf(TimeoutException.class));
+    }
+
+    @Test
+    @Order(12)
+    @DisplayName("invalid options fail at construction, with a message that names what is wrong")
+    void validatesOptions() {
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(null)))
+                .as("a null timeout").isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ZERO)))
+                .as("a zero timeout").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(-5))))
+                .as("a negative timeout").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withLogger(null)))
+                .as("a null logger").isInstanceOf(NullPointerException.class).hasMessageContaining("logger");
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(NO_TIMEOUT_HERE), null))
+                .as("a null option").isInstanceOf(NullPointerException.class).hasMessageContaining("option");
+        assertThatThrownBy(() -> DashboardAggregator.create(null, orders))
+                .as("a null profile service").isInstanceOf(NullPointerException.class).hasMessageContaining("profile");
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, null))
+                .as("a null order service").isInstanceOf(NullPointerException.class).hasMessageContaining("order");
+        Option zeroTimeout = settings -> new Option.Settings(Duration.ZERO, settings.logger());
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, zeroTimeout))
+                .as("a home-made option that sets a zero timeout: create must check the settings it ends with")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        assertThat(log.calls()).as("no service is called by a failed construction").isEmpty();
+    }
+
+    @Test
+    @Order(13)
+    @DisplayName("without options it applies the defaults: a 1 s timeout, and a System.Logger named after the class")
+    void appliesTheDefaults() {
+        DashboardAggregator plain = DashboardAggregator.create(profiles, orders);
+
+        assertThat(plain.timeout()).as("the default timeout").isEqualTo(DashboardAggregator.DEFAULT_TIMEOUT)
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(plain.logger()).as("the default logger").isNotNull();
+        assertThat(plain.logger().getName()).as("the default logger's name")
+                .isEqualTo(DashboardAggregator.class.getName());
+
+        // The default timeout is not just reported but applied.
+        profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
+        var dashboard = DashboardAggregator.create(profiles, orders, withLogger(logger));
+        Outcome<String> outcome = start(dashboard).awaitWithin(DEADLINE);
+        assertThat(outcome.thrown()).as("without withTimeout, a profile call that never answers must time out after"
+                + " the default 1 s; %s", KATA.hint(2)).isInstanceOf(TimeoutException.class);
+        assertThat(outcome.elapsed()).as("when the default 1 s timeout gave up")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    }
+
+    @Test
+    @Order(14)
+    @DisplayName("options apply in order: a later option overrides an earlier one")
+    void laterOptionsWin() {
+        CapturingLogger other = new CapturingLogger();
+        DashboardAggregator dashboard = DashboardAggregator.create(profiles, orders,
+                withTimeout(Duration.ofMillis(300)), withLogger(other), withTimeout(Duration.ofMillis(700)),
+                withLogger(logger));
+
+        assertThat(dashboard.timeout()).as("the timeout after withTimeout(300 ms), then withTimeout(700 ms)")
+                .isEqualTo(Duration.ofMillis(700));
+        assertThat(dashboard.logger()).as("the logger after two withLogger options: the later one")
+                .isSameAs(logger);
+        assertThat(DashboardAggregator.create(profiles, orders, withLogger(other)).timeout())
+                .as("withLogger alone leaves the default timeout").isEqualTo(DashboardAggregator.DEFAULT_TIMEOUT);
+    }
+}

@@ -1,0 +1,133 @@
+package errgroupkatas.dashboard;
+
+import static errgroupkatas.dashboard.DashboardAggregatorTest.DEADLINE;
+import static errgroupkatas.dashboard.DashboardAggregatorTest.KATA;
+import static errgroupkatas.dashboard.DashboardAggregatorTest.LINE;
+import static errgroupkatas.dashboard.Option.withLogger;
+import static errgroupkatas.dashboard.Option.withTimeout;
+import static errgroupkatas.support.Story.USER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
+import errgroupkatas.support.Call;
+import errgroupkatas.support.CallLog;
+import errgroupkatas.support.FakeOrderService;
+import errgroupkatas.support.FakeProfileService;
+import errgroupkatas.support.Gate;
+import errgroupkatas.support.Kata;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Reply;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The bonus, scored apart: graceful degradation with {@code aggregateOrDegrade}. */
+@Order(2)
+@Tag("bonus")
+@DisplayName("Kata 06 — bonus: graceful degradation (aggregateOrDegrade)")
+class DashboardDegradeTest {
+    static final String DEGRADED = "Name: " + FakeProfileService.userFor(USER).name() + " | orders unavailable";
+
+    @RegisterExtension
+    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+
+    final CallLog log = new CallLog();
+    final FakeProfileService profiles = new FakeProfileService(log);
+    final FakeOrderService orders = new FakeOrderService(log);
+    final CapturingLogger logger = new CapturingLogger();
+
+    private KataCall<String> start(Duration timeout) {
+        var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
+        return KATA.call(() -> dashboard.aggregateOrDegrade(USER)).showing(log);
+    }
+
+    private static Call only(CallLog log, String prefix) {
+        List<Call> calls = log.calls(prefix);
+        assertThat(calls).as("calls to %s… (exactly one expected)%n%s", prefix, log.timeline()).hasSize(1);
+        return calls.getFirst();
+    }
+
+    private void assertEndedInterrupted(String prefix, String why) {
+        Call call = only(log, prefix);
+        assertThat(call.outcome()).as("%s: when aggregateOrDegrade returned, %s… must already have ended,"
+                        + " interrupted (it was %s)%n%s%s", why, prefix, call.outcome(), log.timeline(), KATA.hint(2))
+                .isEqualTo(Call.Outcome.INTERRUPTED);
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("bonus: when both services answer, the line is the full one")
+    void fullLineWhenBothAnswer() {
+        assertThat(start(Duration.ofSeconds(10)).awaitWithin(DEADLINE).returned()).isEqualTo(LINE);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("bonus: a failing order service degrades the line to \"Name: user-1 | orders unavailable\","
+            + " logged at WARNING")
+    void degradesWhenOrdersFail() {
+        orders.replying(Reply.immediately().failing());
+
+        String line = start(Duration.ofSeconds(10)).awaitWithin(DEADLINE).returned();
+
+        assertThat(line).as("the line when only the order service failed%n%s", log.timeline()).isEqualTo(DEGRADED);
+        Throwable failure = only(log, "latestOrder(").failure();
+        assertThat(logger.at(Level.WARNING)).as("WARNING entries; expected one that carries why the orders are"
+                        + " missing (the service's failure, or an exception caused by it). Logged:%n%s", logger.dump())
+                .anySatisfy(e -> assertThat(e.thrown() == failure || (e.thrown() != null
+                        && e.thrown().getCause() == failure)).isTrue());
+        assertThat(logger.at(Level.ERROR)).as("a degraded line is not an error. Logged:%n%s", logger.dump()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("bonus: an order service still silent when the timeout passes degrades the line too, and its call"
+            + " has ended, interrupted")
+    void degradesWhenOrdersAreLate() {
+        orders.replying(Reply.after(Duration.ofSeconds(10)));
+
+        Outcome<String> outcome = start(Duration.ofMillis(200)).awaitWithin(DEADLINE);
+
+        assertThat(outcome.returned()).as("the line when the orders were late%n%s", log.timeline())
+                .isEqualTo(DEGRADED);
+        assertEndedInterrupted("latestOrder(", "the timeout passed");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("bonus: the profile is essential: its failure still fails the dashboard and cancels the order call")
+    void profileFailureStillFails() {
+        Gate profileGate = Gate.closed("profile fails when the test says");
+        profiles.byDefault(Reply.when(profileGate).failing());
+        orders.replying(Reply.when(Gate.closed("orders never answer")));
+
+        var call = start(Duration.ofSeconds(10));
+        call.awaitInFlight(log, 2, DEADLINE);
+        profileGate.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("what aggregateOrDegrade threw when the profile service failed")
+                .isInstanceOf(DashboardException.class).hasMessageContaining("profile service");
+        assertEndedInterrupted("latestOrder(", "the profile service failed");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("bonus: a profile still missing when the timeout passes still throws TimeoutException")
+    void lateProfileStillTimesOut() {
+        profiles.byDefault(Reply.after(Duration.ofSeconds(10)));
+
+        Outcome<String> outcome = start(Duration.ofMillis(200)).awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("what aggregateOrDegrade did when the profile was late")
+                .isInstanceOf(TimeoutException.class);
+        assertEndedInterrupted("profile(", "the timeout passed");
+    }
+}

@@ -1,0 +1,37 @@
+package errgroupkatas.dashboard;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import errgroupkatas.support.KataRules;
+import errgroupkatas.support.KataRules.KataRule;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+@Order(3)
+@DisplayName("Kata 06 — rules the code keeps")
+class RulesTest {
+
+    /** Kata 06's own rule: everything it reports goes through the logger it was given. */
+    static final KataRule LOGS_THROUGH_ITS_LOGGER = new KataRule(
+            "logs through its System.Logger, never System.out or System.err",
+            noClasses().should().accessField(System.class, "out")
+                    .orShould().accessField(System.class, "err")
+                    .because("the dashboard is configured with a logger (withLogger) so that the application"
+                            + " decides where its messages go; printing bypasses that choice, and tests cannot"
+                            + " see it"));
+
+    // Importing the classes with ArchUnit reads JDK class files; on a loaded machine that alone can
+    // pass the default 5 s test timeout. The rules run no kata code, so nothing here can hang.
+    @Tag("rules")
+    @Timeout(60)
+    @TestFactory
+    @DisplayName("kata 06's code")
+    Stream<DynamicTest> rules() {
+        return KataRules.check(DashboardAggregatorTest.KATA, LOGS_THROUGH_ITS_LOGGER);
+    }
+}
