@@ -58,15 +58,13 @@ public final class MetaCheck {
         System.exit(check.problems.isEmpty() ? 0 : 1);
     }
 
+    /** The catalog's katas, or those named by {@code -Dmeta.katas}, in the catalog's order. */
     private static List<Path> selectedKatas(Path root) throws IOException {
         String only = System.getProperty("meta.katas", "").trim();
         Set<String> wanted = only.isEmpty() ? Set.of() : Set.of(only.split(","));
-        try (Stream<Path> dirs = Files.list(root.resolve("katas"))) {
-            return dirs.filter(Files::isDirectory)
-                    .filter(d -> d.getFileName().toString().matches("\\d\\d-.+"))
-                    .filter(d -> wanted.isEmpty() || wanted.contains(d.getFileName().toString()))
-                    .sorted().toList();
-        }
+        return Catalog.load(root).katas().stream().map(Catalog.Kata::id)
+                .filter(id -> wanted.isEmpty() || wanted.contains(id))
+                .map(id -> root.resolve("katas").resolve(id)).toList();
     }
 
     /** One kata's variants, compiled and ready to run, and what could not be compiled. */
