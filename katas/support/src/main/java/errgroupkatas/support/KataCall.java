@@ -58,7 +58,7 @@ public final class KataCall<T> {
         } catch (Throwable t) {
             thrown = t;
         }
-        outcome = new Outcome<>(value, thrown, Thread.currentThread().isInterrupted(),
+        outcome = new Outcome<>(description, value, thrown, Thread.currentThread().isInterrupted(),
                 Duration.ofNanos(System.nanoTime() - startNanos));
         done.countDown();
     }
@@ -79,7 +79,7 @@ public final class KataCall<T> {
         return this;
     }
 
-    /** Which of the kata's hints a missed deadline points to (2 by default). */
+    /** Which of the kata's hints this call's failures point to (2 by default). */
     public KataCall<T> pointingToHint(int number) {
         this.hint = number;
         return this;
@@ -129,7 +129,8 @@ public final class KataCall<T> {
             failIfDone("to block");
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("Expected " + description + " to block, but after " + atMost.toMillis()
-                        + " ms its thread is " + thread.getState() + " (busy, not waiting).\n" + timeline());
+                        + " ms its thread is " + thread.getState() + " (busy, not waiting).\n" + timeline()
+                        + kata.hint(hint));
             }
             pause();
         }
@@ -164,7 +165,7 @@ public final class KataCall<T> {
             failIfDone("to reach " + what);
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("Waited " + atMost.toMillis() + " ms for " + what
-                        + ", but it did not happen.\n" + log.timeline());
+                        + ", but it did not happen.\n" + log.timeline() + kata.hint(hint));
             }
             pause();
         }
@@ -175,7 +176,7 @@ public final class KataCall<T> {
             Outcome<T> o = outcome;
             String ended = o.thrown() != null ? "threw " + o.thrown() : "returned " + o.value();
             throw new AssertionError("Expected " + description + " " + expectation + ", but it " + ended
-                    + " first.\n" + timeline(), o.thrown());
+                    + " first.\n" + timeline() + kata.hint(hint), o.thrown());
         }
     }
 
@@ -233,17 +234,19 @@ public final class KataCall<T> {
     /**
      * How a call ended.
      *
+     * @param description       what was called, as the test named it
      * @param value             what it returned (null if it threw)
      * @param thrown            what it threw, or null
      * @param interruptFlagLeft whether the caller's interrupt status was set when the call ended
      * @param elapsed           how long it took
      */
-    public record Outcome<T>(T value, Throwable thrown, boolean interruptFlagLeft, Duration elapsed) {
+    public record Outcome<T>(String description, T value, Throwable thrown, boolean interruptFlagLeft,
+            Duration elapsed) {
 
         /** The value, failing the test (with the cause attached) if the call threw instead. */
         public T returned() {
             if (thrown != null) {
-                throw new AssertionError("Expected the call to return, but it threw " + thrown, thrown);
+                throw new AssertionError("Expected " + description + " to return, but it threw " + thrown, thrown);
             }
             return value;
         }
@@ -251,7 +254,7 @@ public final class KataCall<T> {
         /** What the call threw, failing the test if it returned instead. */
         public Throwable threw() {
             if (thrown == null) {
-                throw new AssertionError("Expected the call to throw, but it returned " + value);
+                throw new AssertionError("Expected " + description + " to throw, but it returned " + value);
             }
             return thrown;
         }

@@ -89,7 +89,8 @@ class KataCallTest {
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> call.awaitFakeCall(log, "profile(", Duration.ofSeconds(5)))
-                .hasMessageContaining("but it threw java.lang.UnsupportedOperationException: TODO first");
+                .hasMessageContaining("but it threw java.lang.UnsupportedOperationException: TODO first")
+                .hasMessageContaining("Hint: see hint 2 in katas/00-planted/README.md");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 }
