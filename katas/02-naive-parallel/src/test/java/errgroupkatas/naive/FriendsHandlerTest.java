@@ -1,5 +1,6 @@
 package errgroupkatas.naive;
 
+import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static errgroupkatas.support.Story.ID_INTERVAL;
 import static errgroupkatas.support.Story.LOOKUP_LATENCY;
 import static errgroupkatas.support.Story.MAPPERS;
@@ -75,7 +76,22 @@ class FriendsHandlerTest {
 
     private KataCall<List<User>> friendsOfUser(int mappers) {
         FriendsHandler handler = new FriendsHandler(friends, profiles, mappers);
-        return KATA.call(() -> handler.friendsOf(USER)).showing(log);
+        return KATA.call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log);
+    }
+
+    /**
+     * Waits until {@code count} profile lookups are in flight at once (the next#i reads of the
+     * producer do not count). If they never are, fails as {@link KataCall#awaitInFlight} does (with
+     * what the call did instead, and the timeline), then says how many there were at most, and
+     * {@code lesson}.
+     */
+    private void awaitLookupsInFlight(KataCall<?> call, int count, String lesson) {
+        try {
+            call.awaitInFlight(log, "profile(", count, DEADLINE);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage().stripTrailing() + "\nAt most " + log.maxInFlight("profile(")
+                    + " lookups were in flight at once. " + lesson, e.getCause());
+        }
     }
 
     /** Every friend once: nothing lost, nothing twice, nothing else. */
@@ -127,7 +143,7 @@ class FriendsHandlerTest {
 
         var call = friendsOfUser(MAPPERS);
         try {
-            boolean started = InFlight.waitFor(call, () -> !log.calls("profile(").isEmpty(), DEADLINE);
+            boolean started = call.watchFor(() -> !log.calls("profile(").isEmpty(), DEADLINE);
             assertThat(started).as("""
                     Three friend ids had arrived and the cursor was held before the fourth (next#3 waits for a \
                     gate), but no profile lookup started%s: the handler waits for the whole id stream before \
@@ -152,7 +168,7 @@ class FriendsHandlerTest {
 
         var call = friendsOfUser(MAPPERS);
         try {
-            InFlight.await(call, log, "profile(", 6, DEADLINE, """
+            awaitLookupsInFlight(call, 6, """
                     With 10 mappers and 6 friends, all 6 lookups should be in flight together (the test holds \
                     every lookup until then). Start the mappers before the first id arrives, each on its own \
                     thread, and keep the lookups off the calling thread.
@@ -175,23 +191,22 @@ class FriendsHandlerTest {
 
         var call = friendsOfUser(mappers);
         try {
-            InFlight.await(call, log, "profile(", mappers, DEADLINE, """
+            awaitLookupsInFlight(call, mappers, """
                     With 4 mappers and 20 friends, 4 lookups should be in flight together (the test holds every \
                     lookup until then).
                     """ + KATA.hint(1));
-            boolean more = InFlight.waitFor(call, () -> log.calls("profile(").size() > mappers, WATCH);
+            boolean more = call.watchFor(() -> log.calls("profile(").size() > mappers, WATCH);
             assertThat(more).as("""
                     With 4 mappers and every lookup held, a fifth lookup started: %d were in flight at once. \
                     Exactly 4 threads should look profiles up, each taking the next id when its lookup is done; \
                     a thread per id is unbounded (a user with 10 000 friends gets 10 000 lookups at once).
-                    %s%s""", InFlight.max(log, "profile("), log.timeline(), KATA.hint(1)).isFalse();
+                    %s%s""", log.maxInFlight("profile("), log.timeline(), KATA.hint(1)).isFalse();
         } finally {
             lookups.open();
         }
         assertEveryFriendOnce(call.awaitWithin(DEADLINE).returned(), ids);
-        assertThat(InFlight.max(log, "profile("))
-                .as("the most lookups in flight at once, with 4 mappers%n%s%s", log.timeline(), KATA.hint(1))
-                .isLessThanOrEqualTo(mappers);
+        assertThatCalls(log).as("with 4 mappers").withHint(KATA.hint(1))
+                .reachedConcurrency("profile(", mappers).neverExceededConcurrency("profile(", mappers);
     }
 
     @Test
@@ -207,9 +222,9 @@ class FriendsHandlerTest {
         try {
             call.awaitFakeCall(log, "profile(1001)", DEADLINE);
             // The other mapper looks 1002, 1003 and 1004 up and finishes while profile(1001) is held.
-            InFlight.waitFor(call, () -> log.calls("profile(").size() == ids.size() && InFlight.now(log, "profile(") == 1,
+            call.watchFor(() -> log.calls("profile(").size() == ids.size() && log.inFlight("profile(").size() == 1,
                     DEADLINE);
-            boolean returned = InFlight.waitFor(call, call::isDone, WATCH);
+            boolean returned = call.watchFor(call::isDone, WATCH);
             assertThat(returned).as("""
                     friendsOf returned while profile(1001) was still in flight: the results were declared finished \
                     when the first mapper finished, and 1001's profile was lost. Only the last mapper to finish \
@@ -251,7 +266,9 @@ class FriendsHandlerTest {
 
         assertEveryFriendOnce(outcome.returned(), ids);
         assertThat(outcome.elapsed()).as("""
-                friendsOf took %d ms; the serial loop over the same services, run at the same time, took %d ms.                 With 10 mappers the lookups overlap each other and the ids' arrival (about 6·10 + 100 ms), so                 it should take less than half the serial time.
+                friendsOf took %d ms; the serial loop over the same services, run at the same time, took %d ms. \
+                With 10 mappers the lookups overlap each other and the ids' arrival (about 6·10 + 100 ms), so \
+                it should take less than half the serial time.
                 %s%s""", outcome.elapsed().toMillis(), serialElapsed.toMillis(), log.timeline(), KATA.hint(1))
                 .isLessThan(serialElapsed.dividedBy(2));
     }
@@ -322,7 +339,7 @@ class FriendsHandlerTest {
         profiles.byDefault(Reply.when(never));
 
         var call = friendsOfUser(MAPPERS);
-        InFlight.await(call, log, "profile(", 6, DEADLINE, "All 6 lookups should be in flight. " + KATA.hint(1));
+        awaitLookupsInFlight(call, 6, "All 6 lookups should be in flight. " + KATA.hint(1));
         call.interrupt();
         Outcome<List<User>> outcome = call.awaitWithin(DEADLINE);
 

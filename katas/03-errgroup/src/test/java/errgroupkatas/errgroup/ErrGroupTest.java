@@ -37,6 +37,14 @@ class ErrGroupTest {
     static final Kata KATA = new Kata("03-errgroup", "errgroupkatas.errgroup");
     /** Generous: a correct group needs a few milliseconds here. */
     static final Duration DEADLINE = Duration.ofSeconds(2);
+    /**
+     * How long a test holds a task back (task-1's cleanup, a task added by a task) while it watches
+     * whether await() returns: a correct await() cannot return meanwhile (the task's gate is
+     * closed), so this window costs a correct solution nothing but time, while an await() that
+     * returns too early shows itself. Not a deadline: nothing is asserted about how long anything
+     * took.
+     */
+    static final Duration WATCH = Duration.ofMillis(500);
 
     @RegisterExtension
     final Kata.NoLeaks noLeaks = KATA.noLeaks();
@@ -327,30 +335,12 @@ class ErrGroupTest {
         call.awaitInFlight(log, 2, DEADLINE);
         fail.open();
         call.awaitFakeCall(log, "task-1 cleanup", DEADLINE);
-        giveAWrongAwaitTimeToReturn(call);
+        call.watchFor(call::isDone, WATCH); // give a wrong await() the time to return
         cleanedUp.open();
 
         assertThat(call.awaitWithin(DEADLINE).returned()).as("await() must not return before every task has"
                         + " ended, however long an interrupted task takes to stop.%n%s%s", log.timeline(), KATA.hint(2))
                 .isEqualTo("when await() threw, task-1's cleanup was [RETURNED]");
-    }
-
-    /**
-     * Holds task-1's cleanup back a little longer: a correct await() cannot return meanwhile (the
-     * cleanup's gate is closed), so this window costs a correct solution nothing but time, while an
-     * await() that returns at the first failure shows itself. Not a deadline: nothing is asserted
-     * about how long anything took.
-     */
-    private static void giveAWrongAwaitTimeToReturn(KataCall<String> call) {
-        long until = System.nanoTime() + Duration.ofMillis(500).toNanos();
-        while (!call.isDone() && System.nanoTime() - until < 0) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("the test was interrupted", e);
-            }
-        }
     }
 
     @Test
@@ -406,7 +396,7 @@ class ErrGroupTest {
                     .map(c -> c.outcome().name()).toList();
         }).showing(log);
         call.awaitFakeCall(log, "task-2", DEADLINE);
-        giveAWrongAwaitTimeToReturn(call);
+        call.watchFor(call::isDone, WATCH); // give a wrong await() the time to return
         added.open();
 
         assertThat(call.awaitWithin(DEADLINE).returned()).as("await() must also wait for the tasks that tasks"

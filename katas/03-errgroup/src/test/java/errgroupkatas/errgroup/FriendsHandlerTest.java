@@ -16,8 +16,6 @@ import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.Reply;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -60,25 +58,6 @@ class FriendsHandlerTest {
                     + " first failure must interrupt it, and friendsOf must return only after it ended.%n%s%s",
                     name, log.timeline(), KATA.hint(2)).isEqualTo(Call.Outcome.INTERRUPTED);
         }
-    }
-
-    /** The most calls whose name starts with {@code prefix} that were in flight at one moment. */
-    static int maxConcurrent(CallLog log, String prefix) {
-        record Event(long at, int delta) {
-        }
-        List<Event> events = new ArrayList<>();
-        for (Call c : log.calls(prefix)) {
-            events.add(new Event(c.startNanos(), +1));
-            events.add(new Event(c.running() ? Long.MAX_VALUE : c.endNanos(), -1));
-        }
-        // Ends before starts at the same instant: a call that ended is no longer in flight.
-        events.sort(Comparator.comparingLong(Event::at).thenComparingInt(Event::delta));
-        int now = 0, max = 0;
-        for (Event e : events) {
-            now += e.delta();
-            max = Math.max(max, now);
-        }
-        return max;
     }
 
     @Test
@@ -125,8 +104,8 @@ class FriendsHandlerTest {
         List<User> result = call.awaitWithin(DEADLINE).returned();
 
         assertThat(result).containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
-        assertThat(maxConcurrent(log, "profile(")).as("the most profile lookups in flight at once, with %d mappers"
-                + "%n%s%s", MAPPERS, log.timeline(), KATA.hint(3)).isEqualTo(MAPPERS);
+        assertThatCalls(log).as("the profile lookups, with %d mappers", MAPPERS).withHint(KATA.hint(3))
+                .reachedConcurrency("profile(", MAPPERS).neverExceededConcurrency("profile(", MAPPERS);
     }
 
     @Test

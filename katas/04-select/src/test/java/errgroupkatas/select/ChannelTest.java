@@ -1,6 +1,5 @@
 package errgroupkatas.select;
 
-import static errgroupkatas.select.Blocking.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,20 +37,26 @@ class ChannelTest {
     @RegisterExtension
     final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(1);
 
-    private static <T> KataCall<T> start(Callable<T> body) {
-        return KATA.call(body);
-    }
-
-    private static KataCall<Void> sending(Channel<String> ch, String value) {
-        return start(() -> {
+    /** Starts {@code send(value)} as a kata call, described as "send(value) " + {@code where}. */
+    private static KataCall<Void> sending(Channel<String> ch, String value, String where) {
+        return KATA.call("send(" + value + ") " + where, () -> {
             ch.send(value);
             return null;
         });
     }
 
+    /** Waits until {@code call} is blocked (its thread parked), as it must be here. */
+    private static void awaitBlocked(KataCall<?> call) {
+        try {
+            call.awaitBlocked(BOUND);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + KATA.hint(1), e.getCause());
+        }
+    }
+
     /** Runs a channel operation that must not block, and gives its result. */
     private static <T> T now(String what, Callable<T> body) {
-        return Quick.now(what, BOUND, KATA.hint(1), body);
+        return KATA.call(what, body).pointingToHint(1).awaitWithin(BOUND).returned();
     }
 
     private static void send(Channel<String> ch, String value) {
@@ -62,7 +67,7 @@ class ChannelTest {
     }
 
     private static Optional<String> receive(Channel<String> ch) {
-        return now("receive()", ch::receive);
+        return now("a receive() that should not block here", ch::receive);
     }
 
     @Test
@@ -95,8 +100,8 @@ class ChannelTest {
     void sendBlocksWhileFull() {
         Channel<String> ch = new Channel<>(1);
         send(ch, "a");
-        KataCall<Void> second = sending(ch, "b");
-        awaitBlocked(second, "send(b) on a full channel", KATA.hint(1));
+        KataCall<Void> second = sending(ch, "b", "on a full channel");
+        awaitBlocked(second);
 
         assertThat(receive(ch)).as("the first receive").contains("a");
         second.awaitWithin(BOUND).returned();
@@ -108,8 +113,8 @@ class ChannelTest {
     @DisplayName("receive blocks while the channel is empty, and resumes when a value arrives")
     void receiveBlocksWhileEmpty() {
         Channel<String> ch = new Channel<>(2);
-        KataCall<Optional<String>> receiver = start(ch::receive);
-        awaitBlocked(receiver, "receive() on an empty channel", KATA.hint(1));
+        KataCall<Optional<String>> receiver = KATA.call("receive() on an empty channel", ch::receive);
+        awaitBlocked(receiver);
 
         send(ch, "x");
 
@@ -121,8 +126,8 @@ class ChannelTest {
     @DisplayName("an unbuffered channel is a rendezvous: send returns only once a receiver took the value")
     void unbufferedIsARendezvous() {
         Channel<String> ch = new Channel<>(0);
-        KataCall<Void> sender = sending(ch, "x");
-        awaitBlocked(sender, "send(x) on an unbuffered channel with no receiver", KATA.hint(1));
+        KataCall<Void> sender = sending(ch, "x", "on an unbuffered channel with no receiver");
+        awaitBlocked(sender);
         assertThat(sender.isDone()).as("send on an unbuffered channel returned before any receiver came; %s",
                 KATA.hint(1)).isFalse();
 
@@ -151,10 +156,10 @@ class ChannelTest {
     @DisplayName("close wakes receivers that wait on an empty channel with end-of-stream")
     void closeWakesReceivers() {
         Channel<String> ch = new Channel<>(0);
-        KataCall<Optional<String>> r1 = start(ch::receive);
-        KataCall<Optional<String>> r2 = start(ch::receive);
-        awaitBlocked(r1, "receive() on an empty channel", KATA.hint(1));
-        awaitBlocked(r2, "a second receive() on an empty channel", KATA.hint(1));
+        KataCall<Optional<String>> r1 = KATA.call("receive() on an empty channel", ch::receive);
+        KataCall<Optional<String>> r2 = KATA.call("a second receive() on an empty channel", ch::receive);
+        awaitBlocked(r1);
+        awaitBlocked(r2);
 
         ch.close();
 
@@ -169,7 +174,7 @@ class ChannelTest {
         Channel<String> ch = new Channel<>(5);
         ch.close();
 
-        Throwable thrown = sending(ch, "late").awaitWithin(BOUND).threw();
+        Throwable thrown = sending(ch, "late", "on a closed channel").awaitWithin(BOUND).threw();
 
         assertThat(thrown).as("send on a closed channel (Go panics: \"send on closed channel\")")
                 .isInstanceOf(Channel.ClosedException.class);
@@ -198,8 +203,8 @@ class ChannelTest {
             send(ch, "buffered-" + i);
             buffered.add("buffered-" + i);
         }
-        KataCall<Void> sender = sending(ch, "blocked");
-        awaitBlocked(sender, "send(blocked) on a full channel", KATA.hint(1));
+        KataCall<Void> sender = sending(ch, "blocked", "on a full channel");
+        awaitBlocked(sender);
 
         ch.close();
 
@@ -224,14 +229,14 @@ class ChannelTest {
         if (capacity == 1) {
             send(ch, "first");
         }
-        KataCall<Void> sender = sending(ch, "cancelled");
-        awaitBlocked(sender, "send(cancelled) on a full channel", KATA.hint(1));
+        KataCall<Void> sender = sending(ch, "cancelled", "on a full channel");
+        awaitBlocked(sender);
 
         sender.interrupt();
 
         assertThat(sender.awaitWithin(BOUND).thrown()).as("the blocked send, interrupted; %s", KATA.hint(1))
                 .isInstanceOf(InterruptedException.class);
-        KataCall<Void> next = sending(ch, "next");
+        KataCall<Void> next = sending(ch, "next", "after the interrupted send");
         List<Optional<String>> received = new ArrayList<>();
         for (int i = 0; i <= capacity; i++) {
             received.add(receive(ch));
@@ -248,8 +253,8 @@ class ChannelTest {
     @DisplayName("an interrupted receive throws InterruptedException and takes nothing")
     void interruptedReceive() {
         Channel<String> ch = new Channel<>(1);
-        KataCall<Optional<String>> receiver = start(ch::receive);
-        awaitBlocked(receiver, "receive() on an empty channel", KATA.hint(1));
+        KataCall<Optional<String>> receiver = KATA.call("receive() on an empty channel", ch::receive);
+        awaitBlocked(receiver);
 
         receiver.interrupt();
 
@@ -267,7 +272,8 @@ class ChannelTest {
         Channel<String> ch = new Channel<>(1);
         Duration timeout = Duration.ofMillis(100);
 
-        Outcome<Optional<String>> o = start(() -> ch.receive(timeout)).awaitWithin(BOUND);
+        Outcome<Optional<String>> o = KATA.call("receive(100 ms) on an empty channel", () -> ch.receive(timeout))
+                .awaitWithin(BOUND);
 
         assertThat(o.thrown()).as("receive(100 ms) on an empty channel").isInstanceOf(TimeoutException.class);
         assertThat(o.elapsed()).as("how long receive(100 ms) waited before it gave up")
@@ -298,7 +304,7 @@ class ChannelTest {
         Channel<String> two = new Channel<>(2);
         send(two, "ok");
         send(two, "boom");
-        Throwable thrown = start(() -> {
+        Throwable thrown = KATA.call("forEach whose action throws on \"boom\"", () -> {
             two.forEach(v -> {
                 if (v.equals("boom")) {
                     throw new java.io.IOException("the action failed on " + v);
@@ -322,7 +328,7 @@ class ChannelTest {
         List<KataCall<Void>> calls = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
             int id = s;
-            calls.add(start(() -> {
+            calls.add(KATA.call("sender " + id + "'s " + perSender + " sends", () -> {
                 for (int i = 0; i < perSender; i++) {
                     ch.send(id + ":" + i);
                 }
@@ -333,7 +339,7 @@ class ChannelTest {
         for (int r = 0; r < 3; r++) {
             List<String> mine = new ArrayList<>();
             perReceiver.add(mine);
-            receivers.add(start(() -> {
+            receivers.add(KATA.call("receiver " + r + "'s forEach", () -> {
                 ch.forEach(v -> {
                     mine.add(v);
                     received.add(v);

@@ -1,22 +1,19 @@
 package errgroupkatas.bounded;
 
+import static errgroupkatas.bounded.Tasks.ids;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
-import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
-import errgroupkatas.support.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,63 +37,27 @@ class LimitedGroupTest {
     final Kata.NoLeaks noLeaks = KATA.noLeaks();
 
     final CallLog log = new CallLog();
-    final FakeProfileService profiles = new FakeProfileService(log);
+    final Tasks tasks = new Tasks(log);
     final LimitedGroup group = new LimitedGroup();
-
-    /** A task that looks {@code id} up in the fake profile service. */
-    private LimitedGroup.Task lookup(long id) {
-        return () -> profiles.profile(id);
-    }
-
-    /** Gates {@code ids}' lookups, each on its own closed gate, and gives the gates by id. */
-    private Map<Long, Gate> gated(List<Long> ids) {
-        Map<Long, Gate> gates = new LinkedHashMap<>();
-        for (long id : ids) {
-            Gate gate = Gate.closed("profile(" + id + ")");
-            gates.put(id, gate);
-            profiles.on(id, Reply.when(gate));
-        }
-        return gates;
-    }
-
-    private static List<Long> ids(int n) {
-        List<Long> ids = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            ids.add(1000L + i);
-        }
-        return ids;
-    }
 
     /** On a kata-call thread: go() every lookup, then await(). */
     private KataCall<Void> goAllThenAwait(List<Long> ids) {
-        return KATA.<Void>call(() -> {
-            for (long id : ids) {
-                group.go(lookup(id));
-            }
+        return Tasks.call("the caller of go() and await()", () -> {
+            tasks.goAll(group::go, ids);
             group.await();
-            return null;
         }).showing(log);
     }
 
-    private static void hold() {
-        try {
-            Thread.sleep(HOLD);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("the test was interrupted", e);
-        }
-    }
-
-    private static long idOf(Call call) {
-        String name = call.name();
-        return Long.parseLong(name.substring(name.indexOf('(') + 1, name.indexOf(')')));
+    /** On a kata-call thread: await(), which must return. */
+    private void awaitReturns() {
+        Tasks.call("the caller of await()", group::await).showing(log).awaitWithin(DEADLINE).returned();
     }
 
     @Test
     @Order(1)
     @DisplayName("runs every task, and await returns once they have all ended")
     void runsEveryTask() {
-        profiles.byDefault(Reply.after(Duration.ofMillis(5)));
+        tasks.lookupsTake(Duration.ofMillis(5));
         group.setLimit(3);
 
         goAllThenAwait(ids(10)).awaitWithin(DEADLINE).returned();
@@ -109,25 +70,25 @@ class LimitedGroupTest {
     @DisplayName("go blocks at the limit: n tasks run at once, no n+1th starts, and a freed slot lets exactly one more in")
     void goBlocksAtTheLimit() {
         List<Long> ids = ids(6);
-        Map<Long, Gate> gates = gated(ids);
+        tasks.gate(ids);
         group.setLimit(3);
 
         var call = goAllThenAwait(ids);
         call.awaitInFlight(log, 3, DEADLINE);
-        hold();
+        call.watchFor(() -> log.calls().size() > 3, HOLD);
         assertThat(log.calls()).as("with limit 3 and three tasks blocked, go() must wait: no 4th task may start;"
                         + " %s%n%s", KATA.hint(1), log.timeline())
                 .hasSize(3);
         assertThat(call.isDone()).as("the caller must still be blocked in go()").isFalse();
 
-        gates.get(idOf(log.inFlight().getFirst())).open();
+        tasks.openFirstInFlight();
         log.awaitStarted(4, DEADLINE);
         call.awaitInFlight(log, 3, DEADLINE);
-        hold();
+        call.watchFor(() -> log.calls().size() > 4, HOLD);
         assertThat(log.calls()).as("one task ended, so exactly one more may start, not two; %s%n%s", KATA.hint(1),
                 log.timeline()).hasSize(4);
 
-        gates.values().forEach(Gate::open);
+        tasks.openAll();
         call.awaitWithin(DEADLINE).returned();
         assertThatCalls(log).withHint(KATA.hint(1)).hasCalls("profile(", 6)
                 .reachedConcurrency(3).neverExceededConcurrency(3);
@@ -138,13 +99,13 @@ class LimitedGroupTest {
     @DisplayName("without a limit, or with a negative one, every task runs at once")
     void negativeLimitMeansNoLimit() {
         List<Long> ids = ids(20);
-        Map<Long, Gate> gates = gated(ids);
+        tasks.gate(ids);
         group.setLimit(5);
         group.setLimit(-1);
 
         var call = goAllThenAwait(ids);
         call.awaitInFlight(log, 20, DEADLINE);
-        gates.values().forEach(Gate::open);
+        tasks.openAll();
         call.awaitWithin(DEADLINE).returned();
 
         assertThatCalls(log).reachedConcurrency(20);
@@ -153,26 +114,24 @@ class LimitedGroupTest {
     @Test
     @Order(4)
     @DisplayName("tryGo at the limit returns false and runs nothing; once a slot is free it starts the task")
-    void tryGoAtTheLimit() {
-        Map<Long, Gate> gates = gated(List.of(1001L, 1002L));
+    void tryGoAtTheLimit() throws InterruptedException {
+        tasks.gate(List.of(1001L, 1002L));
         group.setLimit(2);
 
         // Back to back: a slot must be taken by tryGo itself, not later by the task's thread.
-        List<Boolean> answers = List.of(group.tryGo(lookup(1001)), group.tryGo(lookup(1002)),
-                group.tryGo(lookup(1003)));
+        List<Boolean> answers = List.of(group.tryGo(tasks.lookup(1001)), group.tryGo(tasks.lookup(1002)),
+                group.tryGo(tasks.lookup(1003)));
         log.awaitInFlight(2, DEADLINE);
-        hold();
+        // No caller is blocked here for watchFor to watch (tryGo never blocks): give a refused task time to start.
+        Thread.sleep(HOLD);
         assertThat(answers).as("three tryGo calls back to back with limit 2: the third must refuse, because the"
                 + " first two took both slots; %s%n%s", KATA.hint(1), log.timeline()).containsExactly(true, true, false);
         assertThat(log.calls()).as("with limit 2 only 2 tasks may run%n%s", log.timeline()).hasSize(2);
 
-        gates.get(1001L).open();
-        boolean startedAfterFree = tryGoUntilAccepted(lookup(1004));
-        gates.get(1002L).open();
-        KATA.call(() -> {
-            group.await();
-            return null;
-        }).showing(log).awaitWithin(DEADLINE).returned();
+        tasks.open(1001);
+        boolean startedAfterFree = tryGoUntilAccepted(tasks.lookup(1004));
+        tasks.open(1002);
+        awaitReturns();
 
         assertThat(startedAfterFree).as("tryGo after a task ended (its slot freed) must start the task; %s",
                 KATA.hint(1)).isTrue();
@@ -202,11 +161,9 @@ class LimitedGroupTest {
     void limitZero() {
         group.setLimit(0);
 
-        assertThat(group.tryGo(lookup(1001))).as("tryGo with limit 0").isFalse();
-        Outcome<Void> outcome = KATA.<Void>call(() -> {
-            group.go(lookup(1002));
-            return null;
-        }).showing(log).awaitWithin(DEADLINE);
+        assertThat(group.tryGo(tasks.lookup(1001))).as("tryGo with limit 0").isFalse();
+        Outcome<Void> outcome = Tasks.call("go() with limit 0", () -> group.go(tasks.lookup(1002)))
+                .showing(log).awaitWithin(DEADLINE);
 
         assertThat(outcome.thrown()).as("go() with limit 0 can never get a slot: it must throw, not hang; %s",
                 KATA.hint(1)).isInstanceOf(IllegalStateException.class);
@@ -217,8 +174,8 @@ class LimitedGroupTest {
     @Order(6)
     @DisplayName("changing the limit while tasks are active throws IllegalStateException — even when none was set before")
     void setLimitWhileActiveThrows() {
-        Map<Long, Gate> gates = gated(List.of(1001L));
-        assertThat(group.tryGo(lookup(1001))).as("tryGo without a limit").isTrue();
+        tasks.gate(List.of(1001L));
+        assertThat(group.tryGo(tasks.lookup(1001))).as("tryGo without a limit").isTrue();
         log.awaitInFlight(1, DEADLINE);
 
         assertThatThrownBy(() -> group.setLimit(2))
@@ -227,11 +184,8 @@ class LimitedGroupTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("active");
 
-        gates.get(1001L).open();
-        KATA.call(() -> {
-            group.await();
-            return null;
-        }).showing(log).awaitWithin(DEADLINE).returned();
+        tasks.open(1001);
+        awaitReturns();
         group.setLimit(2); // nothing active any more: allowed
     }
 
@@ -269,10 +223,7 @@ class LimitedGroupTest {
         for (Thread caller : callers) {
             caller.join(DEADLINE);
         }
-        KATA.call(() -> {
-            group.await();
-            return null;
-        }).awaitWithin(DEADLINE).returned();
+        Tasks.call("the caller of await()", group::await).awaitWithin(DEADLINE).returned();
 
         assertThat(callers).as("the racing callers must have ended (a go() that never returns?)")
                 .noneMatch(Thread::isAlive);
@@ -289,9 +240,8 @@ class LimitedGroupTest {
     @Order(8)
     @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted")
     void firstFailureCancels() {
-        Gate fail = Gate.closed("profile(1001) fails");
-        profiles.on(1001, Reply.when(fail).failing());
-        gated(List.of(1002L, 1003L)); // never opened
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L, 1003L)); // never opened
         group.setLimit(3);
 
         var call = goAllThenAwait(List.of(1001L, 1002L, 1003L));
@@ -316,8 +266,7 @@ class LimitedGroupTest {
     @Order(9)
     @DisplayName("a task that throws gives its slot back: the group does not stall")
     void throwingTaskFreesItsSlot() {
-        Gate fail = Gate.closed("profile(1001) fails");
-        profiles.on(1001, Reply.when(fail).failing());
+        Gate fail = tasks.failing(1001);
         group.setLimit(1);
 
         var call = goAllThenAwait(List.of(1001L, 1002L));
@@ -334,9 +283,8 @@ class LimitedGroupTest {
     @Order(10)
     @DisplayName("after a failure, callers waiting in go start nothing")
     void noWaitingTaskStartsAfterFailure() {
-        Gate fail = Gate.closed("profile(1001) fails");
-        profiles.on(1001, Reply.when(fail).failing());
-        gated(List.of(1002L)); // never opened
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L)); // never opened
         group.setLimit(2);
 
         var call = goAllThenAwait(List.of(1001L, 1002L, 1003L, 1004L));
@@ -355,7 +303,7 @@ class LimitedGroupTest {
     @Order(11)
     @DisplayName("an interrupted await cancels the group, waits for its tasks, and throws InterruptedException")
     void interruptedAwait() {
-        gated(List.of(1001L, 1002L)); // never opened
+        tasks.gate(List.of(1001L, 1002L)); // never opened
         group.setLimit(2);
 
         var call = goAllThenAwait(List.of(1001L, 1002L));
@@ -392,18 +340,13 @@ class LimitedGroupTest {
                 unbounded.toMillis(), rounds).isLessThanOrEqualTo(unbounded.toNanos() * rounds * 3);
     }
 
-    private Duration timeBatch(CallLog batchLog, int limit, int n, Duration latency) {
-        FakeProfileService service = new FakeProfileService(batchLog).byDefault(Reply.after(latency));
-        LimitedGroup batch = new LimitedGroup();
-        batch.setLimit(limit);
-        Outcome<Void> outcome = KATA.<Void>call(() -> {
-            for (long id : ids(n)) {
-                batch.go(() -> service.profile(id));
-            }
-            batch.await();
-            return null;
-        }).showing(batchLog).awaitWithin(DEADLINE);
-        outcome.returned();
-        return outcome.elapsed();
+    private static Duration timeBatch(CallLog batchLog, int limit, int n, Duration latency) {
+        Tasks batch = new Tasks(batchLog).lookupsTake(latency);
+        LimitedGroup bounded = new LimitedGroup();
+        bounded.setLimit(limit);
+        return batch.time("the caller of go() and await()", () -> {
+            batch.goAll(bounded::go, ids(n));
+            bounded.await();
+        });
     }
 }

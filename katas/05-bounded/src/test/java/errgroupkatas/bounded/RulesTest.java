@@ -7,7 +7,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.Timeout;
 
 @DisplayName("Kata 05 — rules the code keeps")
 @Order(3)
@@ -15,7 +14,6 @@ class RulesTest {
 
     @Tag("rules")
     @TestFactory
-    @Timeout(30) // the first ArchUnit import of a JVM can take seconds on a loaded machine
     @DisplayName("kata 05's code")
     Stream<DynamicTest> rules() {
         return KataRules.check(LimitedGroupTest.KATA);

@@ -3,23 +3,18 @@ package errgroupkatas.bounded;
 import static errgroupkatas.bounded.LimitedGroupTest.DEADLINE;
 import static errgroupkatas.bounded.LimitedGroupTest.HOLD;
 import static errgroupkatas.bounded.LimitedGroupTest.KATA;
+import static errgroupkatas.bounded.Tasks.ids;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
-import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
-import errgroupkatas.support.KataCall.Outcome;
-import errgroupkatas.support.Reply;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -35,59 +30,17 @@ class WorkerPoolGroupTest {
     final Kata.NoLeaks noLeaks = KATA.noLeaks();
 
     final CallLog log = new CallLog();
-    final FakeProfileService profiles = new FakeProfileService(log);
-
-    private WorkerPoolGroup.Task lookup(long id) {
-        return () -> profiles.profile(id);
-    }
-
-    private Map<Long, Gate> gated(List<Long> ids) {
-        Map<Long, Gate> gates = new LinkedHashMap<>();
-        for (long id : ids) {
-            Gate gate = Gate.closed("profile(" + id + ")");
-            gates.put(id, gate);
-            profiles.on(id, Reply.when(gate));
-        }
-        return gates;
-    }
-
-    private static List<Long> ids(int n) {
-        List<Long> ids = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            ids.add(1000L + i);
-        }
-        return ids;
-    }
+    final Tasks tasks = new Tasks(log);
 
     /** go() every lookup on a kata-call thread, which must return at once: go() never blocks. */
     private void goAll(WorkerPoolGroup group, List<Long> ids) {
-        KATA.<Void>call(() -> {
-            for (long id : ids) {
-                group.go(lookup(id));
-            }
-            return null;
-        }).showing(log).awaitWithin(DEADLINE).returned();
+        Tasks.call("the caller of go()", () -> tasks.goAll(group::go, ids))
+                .showing(log).awaitWithin(DEADLINE).returned();
     }
 
+    /** await() on a kata-call thread. */
     private KataCall<Void> awaitCall(WorkerPoolGroup group) {
-        return KATA.<Void>call(() -> {
-            group.await();
-            return null;
-        }).showing(log);
-    }
-
-    private static void hold() {
-        try {
-            Thread.sleep(HOLD);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("the test was interrupted", e);
-        }
-    }
-
-    private static long idOf(Call call) {
-        String name = call.name();
-        return Long.parseLong(name.substring(name.indexOf('(') + 1, name.indexOf(')')));
+        return Tasks.call("the caller of await()", group::await).showing(log);
     }
 
     @Test
@@ -105,24 +58,25 @@ class WorkerPoolGroupTest {
     @DisplayName("go never blocks: tasks queue while the n workers are busy, and a freed worker takes exactly one more")
     void goNeverBlocksAndWorkersTakeOneAtATime() {
         List<Long> ids = ids(5);
-        Map<Long, Gate> gates = gated(ids);
+        tasks.gate(ids);
         WorkerPoolGroup group = new WorkerPoolGroup(2);
 
         goAll(group, ids); // fails here if go() blocks
         log.awaitInFlight(2, DEADLINE);
-        hold();
+        var call = awaitCall(group); // waits while the workers work through the queue
+        call.watchFor(() -> log.calls().size() > 2, HOLD);
         assertThat(log.calls()).as("2 workers, both busy: no 3rd task may start; %s%n%s", KATA.hint(2),
                 log.timeline()).hasSize(2);
 
-        gates.get(idOf(log.inFlight().getFirst())).open();
+        tasks.openFirstInFlight();
         log.awaitStarted(3, DEADLINE);
         log.awaitInFlight(2, DEADLINE);
-        hold();
+        call.watchFor(() -> log.calls().size() > 3, HOLD);
         assertThat(log.calls()).as("one worker became free, so exactly one more task may start; %s%n%s",
                 KATA.hint(2), log.timeline()).hasSize(3);
 
-        gates.values().forEach(Gate::open);
-        awaitCall(group).awaitWithin(DEADLINE).returned();
+        tasks.openAll();
+        call.awaitWithin(DEADLINE).returned();
         assertThatCalls(log).withHint(KATA.hint(2)).hasCalls("profile(", 5)
                 .reachedConcurrency(2).neverExceededConcurrency(2);
         assertThat(log.calls().stream().map(Call::threadName).distinct())
@@ -133,24 +87,23 @@ class WorkerPoolGroupTest {
     @Order(3)
     @DisplayName("10 000 tasks run on at most 8 threads, never more than 8 at once, none on the caller, and await drains them all")
     void tenThousandTasksOnEightThreads() {
-        int tasks = 10_000, workers = 8;
+        int n = 10_000, workers = 8;
         TaskProbe probe = new TaskProbe();
         WorkerPoolGroup group = new WorkerPoolGroup(workers);
 
-        var call = KATA.<Void>call(() -> {
-            for (int i = 0; i < tasks; i++) {
+        var call = Tasks.call("the caller of go() and await()", () -> {
+            for (int i = 0; i < n; i++) {
                 group.go(() -> probe.run(Thread::yield));
             }
             group.await();
-            return null;
         });
         call.awaitWithin(DEADLINE).returned();
 
-        assertThat(probe.ran()).as("await() must return only once the queue is drained").isEqualTo(tasks);
+        assertThat(probe.ran()).as("await() must return only once the queue is drained").isEqualTo(n);
         assertThat(probe.distinctThreads())
                 .as("%d tasks ran on %d distinct threads, e.g. %s: a worker pool keeps %d threads for the"
                         + " group's whole life and gives each many tasks, never a thread per task (a semaphore"
-                        + " bounds how many run, not how many threads exist); %s", tasks, probe.distinctThreads(),
+                        + " bounds how many run, not how many threads exist); %s", n, probe.distinctThreads(),
                         probe.someThreads(3), workers, KATA.hint(2))
                 .isLessThanOrEqualTo(workers);
         assertThat(probe.maxRunning()).as("tasks running at one moment with %d workers", workers)
@@ -162,9 +115,8 @@ class WorkerPoolGroupTest {
     @Order(4)
     @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted")
     void firstFailureCancels() {
-        Gate fail = Gate.closed("profile(1001) fails");
-        profiles.on(1001, Reply.when(fail).failing());
-        gated(List.of(1002L, 1003L)); // never opened
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L, 1003L)); // never opened
         WorkerPoolGroup group = new WorkerPoolGroup(3);
 
         goAll(group, List.of(1001L, 1002L, 1003L));
@@ -188,9 +140,8 @@ class WorkerPoolGroupTest {
     @Order(5)
     @DisplayName("after a failure, no queued task starts")
     void noQueuedTaskStartsAfterFailure() {
-        Gate fail = Gate.closed("profile(1001) fails");
-        profiles.on(1001, Reply.when(fail).failing());
-        gated(List.of(1002L)); // never opened
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L)); // never opened
         WorkerPoolGroup group = new WorkerPoolGroup(2);
 
         goAll(group, List.of(1001L, 1002L, 1003L, 1004L, 1005L, 1006L));
@@ -209,7 +160,7 @@ class WorkerPoolGroupTest {
     @Order(6)
     @DisplayName("an interrupted await cancels the group, drops the queue, waits for the running tasks, and throws InterruptedException")
     void interruptedAwait() {
-        gated(List.of(1001L, 1002L)); // never opened
+        tasks.gate(List.of(1001L, 1002L)); // never opened
         WorkerPoolGroup group = new WorkerPoolGroup(2);
 
         goAll(group, List.of(1001L, 1002L, 1003L));
@@ -247,17 +198,12 @@ class WorkerPoolGroupTest {
                 unbounded.toMillis(), rounds).isLessThanOrEqualTo(unbounded.toNanos() * rounds * 3);
     }
 
-    private Duration timeBatch(CallLog batchLog, int workers, int n, Duration latency) {
-        FakeProfileService service = new FakeProfileService(batchLog).byDefault(Reply.after(latency));
-        Outcome<Void> outcome = KATA.<Void>call(() -> {
-            WorkerPoolGroup batch = new WorkerPoolGroup(workers);
-            for (long id : ids(n)) {
-                batch.go(() -> service.profile(id));
-            }
-            batch.await();
-            return null;
-        }).showing(batchLog).awaitWithin(DEADLINE);
-        outcome.returned();
-        return outcome.elapsed();
+    private static Duration timeBatch(CallLog batchLog, int workers, int n, Duration latency) {
+        Tasks batch = new Tasks(batchLog).lookupsTake(latency);
+        return batch.time("the caller of go() and await()", () -> {
+            WorkerPoolGroup pool = new WorkerPoolGroup(workers);
+            batch.goAll(pool::go, ids(n));
+            pool.await();
+        });
     }
 }

@@ -2,6 +2,7 @@ package errgroupkatas.dashboard;
 
 import static errgroupkatas.dashboard.Option.withLogger;
 import static errgroupkatas.dashboard.Option.withTimeout;
+import static errgroupkatas.dashboard.ServiceCalls.only;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,20 +62,9 @@ class DashboardAggregatorTest {
         return KATA.call(() -> dashboard.aggregate(USER)).showing(log);
     }
 
-    private static Call only(CallLog log, String prefix) {
-        List<Call> calls = log.calls(prefix);
-        assertThat(calls).as("calls to %s… (exactly one expected)%n%s", prefix, log.timeline()).hasSize(1);
-        return calls.getFirst();
-    }
-
-    /** The call has ended, interrupted, at the moment the aggregator returned: asserted at once, never waited for. */
+    /** The call has ended, interrupted, at the moment aggregate returned: asserted at once, never waited for. */
     private static void assertEndedInterrupted(CallLog log, String prefix, String why) {
-        Call call = only(log, prefix);
-        assertThat(call.outcome())
-                .as("%s: when aggregate returned, %s… must already have ended, interrupted (it was %s). A call"
-                        + " still running after aggregate returned is a leak; one that ran to its end was never"
-                        + " cancelled.%n%s%s", why, prefix, call.outcome(), log.timeline(), KATA.hint(2))
-                .isEqualTo(Call.Outcome.INTERRUPTED);
+        ServiceCalls.assertEndedInterrupted(log, prefix, "aggregate", why);
     }
 
     @Test

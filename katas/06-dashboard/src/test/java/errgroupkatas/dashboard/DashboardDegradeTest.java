@@ -5,11 +5,11 @@ import static errgroupkatas.dashboard.DashboardAggregatorTest.KATA;
 import static errgroupkatas.dashboard.DashboardAggregatorTest.LINE;
 import static errgroupkatas.dashboard.Option.withLogger;
 import static errgroupkatas.dashboard.Option.withTimeout;
+import static errgroupkatas.dashboard.ServiceCalls.only;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
-import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeOrderService;
 import errgroupkatas.support.FakeProfileService;
@@ -20,7 +20,6 @@ import errgroupkatas.support.KataCall.Outcome;
 import errgroupkatas.support.Reply;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -48,17 +47,9 @@ class DashboardDegradeTest {
         return KATA.call(() -> dashboard.aggregateOrDegrade(USER)).showing(log);
     }
 
-    private static Call only(CallLog log, String prefix) {
-        List<Call> calls = log.calls(prefix);
-        assertThat(calls).as("calls to %s… (exactly one expected)%n%s", prefix, log.timeline()).hasSize(1);
-        return calls.getFirst();
-    }
-
+    /** The call has ended, interrupted, at the moment aggregateOrDegrade returned. */
     private void assertEndedInterrupted(String prefix, String why) {
-        Call call = only(log, prefix);
-        assertThat(call.outcome()).as("%s: when aggregateOrDegrade returned, %s… must already have ended,"
-                        + " interrupted (it was %s)%n%s%s", why, prefix, call.outcome(), log.timeline(), KATA.hint(2))
-                .isEqualTo(Call.Outcome.INTERRUPTED);
+        ServiceCalls.assertEndedInterrupted(log, prefix, "aggregateOrDegrade", why);
     }
 
     @Test

@@ -1,0 +1,137 @@
+package errgroupkatas.bounded;
+
+import static errgroupkatas.bounded.LimitedGroupTest.DEADLINE;
+import static errgroupkatas.bounded.LimitedGroupTest.KATA;
+
+import errgroupkatas.support.CallLog;
+import errgroupkatas.support.FakeProfileService;
+import errgroupkatas.support.Gate;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tasks {@link LimitedGroupTest} and {@link WorkerPoolGroupTest} give their group: profile
+ * lookups ({@code profile(1001)}, …) against a fake service that records them in the test's
+ * {@link CallLog}, each held on a closed gate of its own when the test wants it held. And the
+ * caller thread that gives them ({@link #call}).
+ *
+ * <p>One per test; used from the test's thread.
+ */
+final class Tasks {
+
+    /**
+     * A lookup either group takes: {@link LimitedGroup.Task} and {@link WorkerPoolGroup.Task} have
+     * the same single method.
+     */
+    @FunctionalInterface
+    interface Lookup extends LimitedGroup.Task, WorkerPoolGroup.Task {
+    }
+
+    /** A group's {@code go}, e.g. {@code group::go}. */
+    @FunctionalInterface
+    interface Go {
+        void go(Lookup task) throws Exception;
+    }
+
+    /** What the caller does on its kata-call thread, e.g. {@code group::await}. */
+    @FunctionalInterface
+    interface Steps {
+        void run() throws Exception;
+    }
+
+    private final CallLog log;
+    private final FakeProfileService profiles;
+    /** The gates of the held lookups, by call name ({@code profile(1001)}). */
+    private final Map<String, Gate> gates = new LinkedHashMap<>();
+
+    /** Lookups that record themselves in {@code log} and answer at once unless told otherwise. */
+    Tasks(CallLog log) {
+        this.log = log;
+        this.profiles = new FakeProfileService(log);
+    }
+
+    /** The ids 1001 … 1000 + {@code n}, in order. */
+    static List<Long> ids(int n) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            ids.add(1000L + i);
+        }
+        return ids;
+    }
+
+    /** A task that looks {@code id} up: {@code profile(id)} in the log. */
+    Lookup lookup(long id) {
+        return () -> profiles.profile(id);
+    }
+
+    /** Gives {@code go} the lookup of each of {@code ids}, in order. */
+    void goAll(Go go, List<Long> ids) throws Exception {
+        for (long id : ids) {
+            go.go(lookup(id));
+        }
+    }
+
+    /** Every lookup without a gate of its own takes {@code latency}. */
+    Tasks lookupsTake(Duration latency) {
+        profiles.byDefault(Reply.after(latency));
+        return this;
+    }
+
+    /** Holds the lookup of each of {@code ids} on a closed gate of its own, until the test opens it. */
+    void gate(List<Long> ids) {
+        for (long id : ids) {
+            Gate gate = Gate.closed("profile(" + id + ")");
+            gates.put(gate.name(), gate);
+            profiles.on(id, Reply.when(gate));
+        }
+    }
+
+    /** Makes the lookup of {@code id} wait for the gate this returns, and then fail. */
+    Gate failing(long id) {
+        Gate fail = Gate.closed("profile(" + id + ") fails");
+        profiles.on(id, Reply.when(fail).failing());
+        return fail;
+    }
+
+    /** Opens the gate of {@code id}'s lookup: it returns. */
+    void open(long id) {
+        gates.get("profile(" + id + ")").open();
+    }
+
+    /** Opens the gate of the lookup in flight that started first: exactly one lookup ends. */
+    void openFirstInFlight() {
+        gates.get(log.inFlight().getFirst().name()).open();
+    }
+
+    /** Opens every gate: all held lookups return. */
+    void openAll() {
+        gates.values().forEach(Gate::open);
+    }
+
+    /**
+     * Starts {@code steps} on a kata-call thread of their own: the group's caller, which a test can
+     * interrupt and give a deadline. {@code description} names it in failure messages.
+     */
+    static KataCall<Void> call(String description, Steps steps) {
+        return KATA.call(description, () -> {
+            steps.run();
+            return null;
+        });
+    }
+
+    /**
+     * How long {@code steps} take as the caller, with this log in failure messages. Fails if they
+     * throw, or if they have not ended within {@code DEADLINE}.
+     */
+    Duration time(String description, Steps steps) {
+        Outcome<Void> outcome = call(description, steps).showing(log).awaitWithin(DEADLINE);
+        outcome.returned();
+        return outcome.elapsed();
+    }
+}
