@@ -21,23 +21,32 @@ import javax.tools.ToolProvider;
  * ({@link KataTestRun}): all variants in one JVM, each in its own class loader, which is several
  * times faster than a JVM per variant. If that JVM dies or outlives its time (a variant that
  * crashes the JVM, exits it, or hangs beyond every timeout), the variants it did not finish run
- * again, each in a JVM of its own, so one bad variant cannot hide another's result.
+ * again, each in a JVM of its own, so one bad variant cannot hide another's result. The grader
+ * uses {@link #runOnce} instead: one JVM, one time limit, no second chance.
  */
-final class ForkedKataRun {
+public final class ForkedKataRun {
 
     /**
      * A variant to run: its main classes (a classpath, first entry wins) and the tests to run
      * (empty for all).
      */
-    record Variant(String name, List<Path> mainClasspath, List<String> tests) {
+    public record Variant(String name, List<Path> mainClasspath, List<String> tests) {
     }
 
-    /** What came of one variant. {@code problem} is empty when its run ended normally. */
-    record Outcome(TestResult.File results, String problem, Path log) {
+    /**
+     * What came of one variant. {@code problem} is empty when its run ended normally; {@code timedOut}
+     * says the JVM outlived its time limit and was killed (then {@code problem} says so too).
+     */
+    public record Outcome(TestResult.File results, String problem, boolean timedOut, Path log) {
 
-        boolean crashed() {
+        /** Whether the variant's run did not end normally (the JVM died, or was killed). */
+        public boolean crashed() {
             return !problem.isEmpty();
         }
+    }
+
+    /** How a forked JVM ended: {@code problem} is "" when it exited with 0. */
+    private record Fork(String problem, boolean timedOut) {
     }
 
     private static final Duration BATCH_BASE = Duration.ofSeconds(60);
@@ -46,7 +55,12 @@ final class ForkedKataRun {
     private final Path testClasses;
     private final Path workDir;
 
-    ForkedKataRun(Path testClasses, Path workDir) {
+    /**
+     * @param testClasses the kata's compiled tests
+     * @param workDir     where the plan, the result files ({@code <variant>.results.tsv}) and the
+     *                    JVM's output ({@code <batch>.output.log}) go; created if missing
+     */
+    public ForkedKataRun(Path testClasses, Path workDir) {
         this.testClasses = testClasses;
         this.workDir = workDir;
     }
@@ -55,12 +69,12 @@ final class ForkedKataRun {
     Map<String, Outcome> run(List<Variant> variants) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        String batchProblem = fork("all", variants);
+        String batchProblem = fork("all", variants, batchTimeout(variants.size())).problem();
         List<Variant> unfinished = new ArrayList<>();
         for (Variant v : variants) {
             TestResult.File file = TestResult.File.read(resultFile(v));
             if (file.finished()) {
-                outcomes.put(v.name(), new Outcome(file, "", log("all")));
+                outcomes.put(v.name(), new Outcome(file, "", false, log("all")));
             } else {
                 unfinished.add(v);
             }
@@ -69,14 +83,43 @@ final class ForkedKataRun {
             batchProblem = "ended before every variant ran";
         }
         for (Variant v : unfinished) {
-            String problem = fork(v.name(), List.of(v));
-            TestResult.File file = TestResult.File.read(resultFile(v));
-            if (problem.isEmpty() && !file.finished()) {
-                problem = "the test JVM died before the run ended";
-            }
-            outcomes.put(v.name(), new Outcome(file, problem, log(v.name())));
+            Fork fork = fork(v.name(), List.of(v), batchTimeout(1));
+            outcomes.put(v.name(), outcome(v, fork, log(v.name())));
         }
         return outcomes;
+    }
+
+    /**
+     * Runs the variants one after another in a single fresh JVM, once: no retry, whatever happens.
+     * The JVM is killed (with any process it started) when it outlives {@code timeout}. A variant
+     * the JVM did not finish has an outcome that {@linkplain Outcome#crashed() crashed} (with
+     * {@link Outcome#timedOut()} set when it was killed for time), and keeps the results of the
+     * tests that did finish. Blocks at most about {@code timeout}.
+     *
+     * @return the variants' outcomes, in the order given
+     */
+    public Map<String, Outcome> runOnce(List<Variant> variants, Duration timeout)
+            throws IOException, InterruptedException {
+        Files.createDirectories(workDir);
+        Fork fork = fork("all", variants, timeout);
+        Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        for (Variant v : variants) {
+            outcomes.put(v.name(), outcome(v, fork, log("all")));
+        }
+        return outcomes;
+    }
+
+    private Outcome outcome(Variant v, Fork fork, Path log) throws IOException {
+        TestResult.File file = TestResult.File.read(resultFile(v));
+        String problem = fork.problem();
+        if (problem.isEmpty() && !file.finished()) {
+            problem = "the test JVM died before the run ended";
+        }
+        return new Outcome(file, problem, fork.timedOut() && !file.finished(), log);
+    }
+
+    private static Duration batchTimeout(int variants) {
+        return BATCH_BASE.plus(PER_VARIANT.multipliedBy(variants));
     }
 
     private Path resultFile(Variant v) {
@@ -87,8 +130,8 @@ final class ForkedKataRun {
         return workDir.resolve(batch + ".output.log");
     }
 
-    /** Runs {@code variants} in one JVM; returns "" or what went wrong with the JVM. */
-    private String fork(String batch, List<Variant> variants) throws IOException, InterruptedException {
+    /** Runs {@code variants} in one JVM, killed after {@code timeout}; says how it ended. */
+    private Fork fork(String batch, List<Variant> variants, Duration timeout) throws IOException, InterruptedException {
         Path plan = workDir.resolve(batch + ".plan.tsv");
         List<String> lines = new ArrayList<>();
         for (Variant v : variants) {
@@ -105,13 +148,24 @@ final class ForkedKataRun {
                 KataTestRun.class.getName(), testClasses.toString(), plan.toString())
                 .redirectErrorStream(true).redirectOutput(log(batch).toFile());
         Process p = pb.start();
-        Duration timeout = BATCH_BASE.plus(PER_VARIANT.multipliedBy(variants.size()));
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly().waitFor();
-            return "timed out after " + timeout.toSeconds() + " s and was killed";
+        boolean ended;
+        try {
+            ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            kill(p); // whoever interrupted us gave up on this run: it must not outlive us
+            throw e;
         }
-        return p.exitValue() == 0 ? "" : "exited with code " + p.exitValue();
+        if (!ended) {
+            kill(p);
+            p.waitFor();
+            return new Fork("timed out after " + timeout.toSeconds() + " s and was killed", true);
+        }
+        return new Fork(p.exitValue() == 0 ? "" : "exited with code " + p.exitValue(), false);
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     /**
@@ -120,7 +174,8 @@ final class ForkedKataRun {
      *
      * @throws IllegalStateException the sources do not compile (the message has javac's output)
      */
-    static void compile(String name, List<Path> sourceRoots, List<Path> classpath, Path classes) throws IOException {
+    public static void compile(String name, List<Path> sourceRoots, List<Path> classpath, Path classes)
+            throws IOException {
         deleteRecursively(classes);
         Files.createDirectories(classes);
         compileInto(name, sourceRoots, classpath, classes);
@@ -185,7 +240,8 @@ final class ForkedKataRun {
         compileInto(name, List.of(overlaySources), List.of(classes), classes);
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -17,18 +17,20 @@ import java.util.Set;
  * @param message the failure's class and message on one line, or empty
  * @param millis  how long the test took
  */
-record TestResult(String status, String key, Set<String> tags, String display, String message, long millis) {
+public record TestResult(String status, String key, Set<String> tags, String display, String message, long millis) {
 
-    boolean passed() {
+    /** Whether the test passed. */
+    public boolean passed() {
         return status.equals("PASSED");
     }
 
-    boolean failed() {
+    /** Whether the test failed or was aborted. */
+    public boolean failed() {
         return status.equals("FAILED") || status.equals("ABORTED");
     }
 
     /** Rule tests ({@code @Tag("rules")}) hold on any stub: they are counted apart. */
-    boolean isRule() {
+    public boolean isRule() {
         return tags.contains("rules");
     }
 
@@ -38,9 +40,10 @@ record TestResult(String status, String key, Set<String> tags, String display, S
     }
 
     /** The results in a result file, and whether the run reached its end. */
-    record File(List<TestResult> results, boolean finished) {
+    public record File(List<TestResult> results, boolean finished) {
 
-        static File read(Path path) throws IOException {
+        /** Reads a result file; a missing file has no results and did not finish. */
+        public static File read(Path path) throws IOException {
             List<TestResult> results = new ArrayList<>();
             boolean finished = false;
             if (!Files.exists(path)) {

@@ -1,0 +1,254 @@
+package errgroupkatas.tools.grade;
+
+import errgroupkatas.tools.Catalog;
+import errgroupkatas.tools.ForkedKataRun;
+import errgroupkatas.tools.TestResult;
+import errgroupkatas.tools.grade.KataGrade.Kind;
+import errgroupkatas.tools.grade.KataGrade.Status;
+import errgroupkatas.tools.grade.KataGrade.TestGrade;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Grades one kata of a submission:
+ * <ol>
+ *   <li>compiles the submission's {@code katas/NN-name/src/main/java} (against the tools' classpath,
+ *       which holds the pristine story and support modules);</li>
+ *   <li>compiles the <em>pristine</em> kata tests against those classes; a compile error in either
+ *       step makes the kata {@link Status#DOES_NOT_COMPILE};</li>
+ *   <li>runs, in one fresh JVM killed at the kata timeout ({@link ForkedKataRun#runOnce}), the
+ *       tests against the pristine stub first and then against the submission. The stub's run is
+ *       quick (every stub method throws at once) and lists every test the kata has, parameterised
+ *       and dynamic ones included: it is what the points are counted out of, even when the
+ *       submission's run never ends;</li>
+ *   <li>scores the submission's results with the catalog's points.</li>
+ * </ol>
+ * Work files go under {@code <work>/}: the compiled classes (the tests in {@code target/test-classes}),
+ * javac's logs, the plan, the result
+ * files ({@code stub.results.tsv}, {@code submission.results.tsv}) and the JVM's output
+ * ({@code all.output.log}).
+ */
+final class KataGrader {
+
+    private static final String STUB = "stub";
+    private static final String SUBMISSION = "submission";
+    /** How many lines of javac's output a "does not compile" grade quotes. */
+    private static final int COMPILER_LINES = 12;
+
+    private final Catalog catalog;
+    private final Path pristine;
+    private final Path submission;
+    private final Duration kataTimeout;
+
+    /**
+     * @param catalog     the pristine catalog (points, titles)
+     * @param pristine    the instructor's repository: the tests and stubs come from there
+     * @param submission  the learner's repository: only {@code katas/NN-name/src/main/java} is read
+     * @param kataTimeout how long a kata's test JVM may run before it is killed
+     */
+    KataGrader(Catalog catalog, Path pristine, Path submission, Duration kataTimeout) {
+        this.catalog = catalog;
+        this.pristine = pristine;
+        this.submission = submission;
+        this.kataTimeout = kataTimeout;
+    }
+
+    /**
+     * Grades {@code kata}, whatever its code does.
+     *
+     * @throws IllegalStateException the pristine repository itself is broken (its stub or its tests
+     *                               do not compile, or the run against its stub did not finish):
+     *                               grading failed, this is not the learner's fault
+     */
+    KataGrade grade(Catalog.Kata kata, Path work) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        String id = kata.id();
+        ForkedKataRun.deleteRecursively(work);
+        Files.createDirectories(work);
+        Path pristineKata = pristine.resolve("katas").resolve(id);
+        Path tests = pristineKata.resolve("src/test/java");
+        Path stubClasses = work.resolve("stub-classes");
+        compilePristine(id + " stub (pristine)", List.of(pristineKata.resolve("src/main/java")), List.of(), stubClasses);
+
+        Path submissionClasses = work.resolve("submission-classes");
+        // ArchUnit's DO_NOT_INCLUDE_TESTS, which the rule tests use, knows test classes by the path
+        // Maven gives them: .../target/test-classes/.
+        Path testClasses = work.resolve("target/test-classes");
+        String compileError = "";
+        try {
+            ForkedKataRun.compile(id + " (submission)", List.of(submission.resolve("katas").resolve(id)
+                    .resolve("src/main/java")), List.of(), submissionClasses);
+        } catch (IllegalStateException e) {
+            compileError = "your katas/" + id + "/src/main/java does not compile:\n" + javacLines(e.getMessage());
+        }
+        if (compileError.isEmpty()) {
+            try {
+                ForkedKataRun.compile(id + " tests", List.of(tests), List.of(submissionClasses), testClasses);
+            } catch (IllegalStateException e) {
+                compileError = "the kata's tests do not compile against your code (did you change a public"
+                        + " signature?):\n" + javacLines(e.getMessage());
+            }
+        }
+        if (!compileError.isEmpty()) {
+            // Nothing of the submission runs; the stub's run alone lists the kata's tests.
+            compilePristine(id + " tests against the stub", List.of(tests), List.of(stubClasses), testClasses);
+            copyTestResources(pristineKata, testClasses);
+            Map<String, ForkedKataRun.Outcome> outcomes = new ForkedKataRun(testClasses, work)
+                    .runOnce(List.of(stub(stubClasses)), kataTimeout);
+            List<TestResult> expected = expectedTests(id, outcomes.get(STUB));
+            return notGraded(kata, Status.DOES_NOT_COMPILE, compileError, expected, List.of(), start);
+        }
+        copyTestResources(pristineKata, testClasses);
+        Map<String, ForkedKataRun.Outcome> outcomes = new ForkedKataRun(testClasses, work).runOnce(List.of(
+                stub(stubClasses), new ForkedKataRun.Variant(SUBMISSION, List.of(submissionClasses), List.of())),
+                kataTimeout);
+        List<TestResult> expected = expectedTests(id, outcomes.get(STUB));
+        ForkedKataRun.Outcome run = outcomes.get(SUBMISSION);
+        List<TestResult> results = run.results().results();
+        if (run.timedOut()) {
+            return notGraded(kata, Status.TIMED_OUT, "the test JVM ran longer than the kata timeout ("
+                    + kataTimeout.toSeconds() + " s) and was killed after " + finished(results, expected)
+                    + ": something blocks or spins and ignores interrupts (see " + run.log() + ")",
+                    expected, results, start);
+        }
+        if (run.crashed()) {
+            return notGraded(kata, Status.CRASHED, "the test JVM " + run.problem() + " after "
+                    + finished(results, expected) + ": kata code ended the JVM (System.exit, Runtime.halt)"
+                    + " or broke it" + firstError(run.log()) + " (see " + run.log() + ")", expected, results, start);
+        }
+        List<TestGrade> graded = score(id, expected, results, true);
+        List<String> brokenRules = graded.stream().filter(t -> t.kind() == Kind.RULE && !t.passed())
+                .map(TestGrade::display).toList();
+        List<TestGrade> behaviour = graded.stream().filter(t -> t.kind() == Kind.BEHAVIOUR).toList();
+        long passing = behaviour.stream().filter(TestGrade::passed).count();
+        // A broken rule keeps an otherwise complete kata "in progress".
+        Status status = passing == behaviour.size() && brokenRules.isEmpty() ? Status.SOLVED
+                : passing > 0 ? Status.IN_PROGRESS : Status.NOT_STARTED;
+        return kataGrade(kata, status, "", brokenRules, graded, start);
+    }
+
+    private static ForkedKataRun.Variant stub(Path stubClasses) {
+        return new ForkedKataRun.Variant(STUB, List.of(stubClasses), List.of());
+    }
+
+    /** The kata's tests, from the run against its pristine stub. */
+    private static List<TestResult> expectedTests(String id, ForkedKataRun.Outcome stubRun) {
+        // The stub runs first: a submission that kills the JVM later does not touch its results.
+        if (!stubRun.results().finished() || stubRun.results().results().isEmpty()) {
+            throw new IllegalStateException(id + ": the pristine tests did not run to their end against the"
+                    + " pristine stub (the test JVM " + (stubRun.crashed() ? stubRun.problem() : "ran no test")
+                    + "), so the kata's tests cannot be listed; see " + stubRun.log());
+        }
+        return stubRun.results().results();
+    }
+
+    private KataGrade notGraded(Catalog.Kata kata, Status status, String problem, List<TestResult> expected,
+            List<TestResult> results, long start) {
+        return kataGrade(kata, status, problem, List.of(), score(kata.id(), expected, results, false), start);
+    }
+
+    private static KataGrade kataGrade(Catalog.Kata kata, Status status, String problem, List<String> brokenRules,
+            List<TestGrade> tests, long start) {
+        int points = sum(tests, Kind.BEHAVIOUR, true);
+        int max = sum(tests, Kind.BEHAVIOUR, false);
+        int bonus = sum(tests, Kind.BONUS, true);
+        int maxBonus = sum(tests, Kind.BONUS, false);
+        return new KataGrade(kata.id(), kata.title(), status, problem, points, max, bonus, maxBonus,
+                List.copyOf(brokenRules), List.copyOf(tests), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static int sum(List<TestGrade> tests, Kind kind, boolean earned) {
+        return tests.stream().filter(t -> t.kind() == kind).mapToInt(t -> earned ? t.points() : t.maxPoints()).sum();
+    }
+
+    /**
+     * A grade per expected test: its result in the submission's run ({@link TestGrade#NOT_RUN} when
+     * the run never reached it), worth its points only if it passed and {@code scored}.
+     */
+    private List<TestGrade> score(String kata, List<TestResult> expected, List<TestResult> results, boolean scored) {
+        Map<String, TestResult> byId = identify(results);
+        List<TestGrade> graded = new ArrayList<>();
+        identify(expected).forEach((testId, e) -> {
+            Kind kind = e.isRule() ? Kind.RULE : e.tags().contains("bonus") ? Kind.BONUS : Kind.BEHAVIOUR;
+            int max = catalog.points(kata, e.key(), kind == Kind.RULE);
+            TestResult r = byId.get(testId);
+            String status = r == null ? TestGrade.NOT_RUN : r.status();
+            int points = scored && r != null && r.passed() ? max : 0;
+            graded.add(new TestGrade(e.key(), e.display(), kind, status, points, max, r == null ? "" : r.message()));
+        });
+        return graded;
+    }
+
+    /** Results by key and display name (a parameterised test's invocations share a key), in run order. */
+    private static Map<String, TestResult> identify(List<TestResult> results) {
+        Map<String, TestResult> byId = new LinkedHashMap<>();
+        for (TestResult r : results) {
+            String base = r.key() + "\u0000" + r.display();
+            String testId = base;
+            for (int n = 2; byId.containsKey(testId); n++) {
+                testId = base + "\u0000" + n;
+            }
+            byId.put(testId, r);
+        }
+        return byId;
+    }
+
+    private static String finished(List<TestResult> results, List<TestResult> expected) {
+        return results.size() + " of " + expected.size() + " tests had finished";
+    }
+
+    private static void compilePristine(String name, List<Path> sources, List<Path> classpath, Path classes)
+            throws IOException {
+        try {
+            ForkedKataRun.compile(name, sources, classpath, classes);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the pristine repository is broken: " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyTestResources(Path pristineKata, Path testClasses) throws IOException {
+        Path resources = pristineKata.resolve("src/test/resources");
+        if (!Files.isDirectory(resources)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(resources)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                Path target = testClasses.resolve(resources.relativize(f).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /**
+     * javac's output from a {@link ForkedKataRun#compile} failure (its first line, "X does not
+     * compile:", dropped), cut to its first lines, with the repositories' paths made relative.
+     */
+    private String javacLines(String message) {
+        List<String> lines = message.lines().skip(1).toList();
+        String text = lines.stream().limit(COMPILER_LINES).collect(Collectors.joining("\n"));
+        if (lines.size() > COMPILER_LINES) {
+            text += "\n… (" + (lines.size() - COMPILER_LINES) + " more lines)";
+        }
+        return text.replace(submission.toString() + "/", "").replace(pristine.toString() + "/", "");
+    }
+
+    /** The first error the test JVM printed (e.g. an OutOfMemoryError that ended the run), if any. */
+    private static String firstError(Path log) {
+        try (Stream<String> lines = Files.exists(log) ? Files.lines(log) : Stream.empty()) {
+            return lines.filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                    .filter(l -> l.contains("Error") || l.contains("Exception")).findFirst()
+                    .map(l -> "; it printed: " + (l.length() > 300 ? l.substring(0, 300) + "…" : l)).orElse("");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
+    }
+}
