@@ -3,11 +3,14 @@ package errgroupkatas.naive;
 import errgroupkatas.support.KataRules;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 @DisplayName("Kata 02 — rules the code keeps")
+// Rules last: the test classes above read as the kata's rules of behaviour, easiest first.
+@Order(Integer.MAX_VALUE)
 class RulesTest {
 
     @Tag("rules")
