@@ -141,12 +141,13 @@ public final class ForkedKataRun {
                     resultFile(v).toString(), String.join(",", v.tests())));
         }
         Files.write(plan, lines);
-        ProcessBuilder pb = new ProcessBuilder(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx768m",
-                "-cp", System.getProperty("java.class.path"),
-                KataTestRun.class.getName(), testClasses.toString(), plan.toString())
-                .redirectErrorStream(true).redirectOutput(log(batch).toFile());
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx768m"));
+        command.addAll(extraJvmArgs());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                KataTestRun.class.getName(), testClasses.toString(), plan.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(batch).toFile());
         Process p = pb.start();
         boolean ended;
         try {
@@ -166,6 +167,16 @@ public final class ForkedKataRun {
     private static void kill(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+    }
+
+    /**
+     * JVM options for every forked test JVM, from the system property {@code kata.jvmArgs}
+     * (whitespace-separated), e.g. {@code -Djdk.virtualThreadScheduler.parallelism=1} to run the
+     * kata tests on a single carrier thread, as the flake hunt does.
+     */
+    static List<String> extraJvmArgs() {
+        String args = System.getProperty("kata.jvmArgs", "").strip();
+        return args.isEmpty() ? List.of() : List.of(args.split("\\s+"));
     }
 
     /**
