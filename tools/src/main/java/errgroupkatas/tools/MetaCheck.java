@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.Locale;
 import java.util.Set;
@@ -44,6 +45,11 @@ public final class MetaCheck {
     private final List<String> problems = new ArrayList<>();
     private int katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnSolutions, failOnStubs, mistakes,
             rejected;
+    /** Per kata, in kata order: the reference solution's tests and the sum of their times. */
+    private final Map<String, SolutionTime> solutionTimes = new TreeMap<>();
+
+    private record SolutionTime(int passed, int tests, long millis) {
+    }
 
     private MetaCheck(Path root) {
         this.root = root;
@@ -190,8 +196,10 @@ public final class MetaCheck {
         if (results.isEmpty()) {
             problems.add(kata + ": the solution run ran no test");
         }
-        System.out.printf(Locale.ROOT, "  solution: %d of %d tests pass%n", results.size() - failing.size(),
-                results.size());
+        long millis = results.stream().mapToLong(TestResult::millis).sum();
+        solutionTimes.put(kata, new SolutionTime(results.size() - failing.size(), results.size(), millis));
+        System.out.printf(Locale.ROOT, "  solution: %d of %d tests pass (%.1f s)%n", results.size() - failing.size(),
+                results.size(), millis / 1000.0);
         for (TestResult r : failing) {
             problems.add(kata + ": " + r.key() + " " + r.status().toLowerCase(Locale.ROOT)
                     + " against the reference solution");
@@ -268,6 +276,11 @@ public final class MetaCheck {
             System.out.println("meta-check: FAILED");
             problems.forEach(p -> System.out.println("  - " + p));
         }
+        // The suite's speed, kata by kata: what the reference solution's tests cost (the meta-check's
+        // own time per kata above also covers the stub and every mistake).
+        System.out.println("solution test time per kata:");
+        solutionTimes.forEach((kata, t) -> System.out.printf(Locale.ROOT, "  %-18s %7s tests  %5.1f s%n",
+                kata, t.passed() + "/" + t.tests(), t.millis() / 1000.0));
         // The kata tests against the reference solutions, in the plain form CI reads.
         System.out.println("solutions: " + passOnSolutions + " passed, " + failOnSolutions + " failed");
     }
