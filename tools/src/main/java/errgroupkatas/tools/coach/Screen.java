@@ -54,7 +54,7 @@ public final class Screen {
         List<String> lines = new ArrayList<>();
         lines.add("ERROR " + kata + "  " + (tests ? "its tests do not compile (did you change a test, or a signature they use?)"
                 : "does not compile"));
-        errors.forEach(e -> lines.add("      " + cut(e, WIDTH)));
+        errors.forEach(e -> lines.add("      " + cut(e, 2 * WIDTH))); // a path and a message: cut late
         return lines;
     }
 
