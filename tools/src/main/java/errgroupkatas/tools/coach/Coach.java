@@ -126,7 +126,7 @@ public final class Coach implements AutoCloseable {
         }
         watchThread = daemon(this::watch, "coach-watcher");
         watchThread.start();
-        worker.execute(() -> {
+        submit(() -> {
             out.println(LINE);
             out.println("errgroup-katas coach: save a file under katas/ and its kata's tests run here.");
             firstRuns();
@@ -145,7 +145,7 @@ public final class Coach implements AutoCloseable {
         if (c.equals("q") || c.equals("quit")) {
             return true;
         }
-        worker.execute(() -> {
+        submit(() -> {
             switch (c) {
                 case "" -> { }
                 case "h", "hint" -> nextHint();
@@ -220,7 +220,7 @@ public final class Coach implements AutoCloseable {
                     if (run != null) {
                         run.cancel(); // a newer save supersedes the run in progress
                     }
-                    worker.execute(() -> {
+                    submit(() -> {
                         current = saved;
                         runKata(saved, firstEvent);
                     });
@@ -477,6 +477,18 @@ public final class Coach implements AutoCloseable {
         } catch (IOException e) {
             out.println("coach: could not save the progress: " + e);
         }
+    }
+
+    /** Queues {@code task} on the worker; whatever it throws is printed, and the coach goes on. */
+    private void submit(Runnable task) {
+        worker.execute(() -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                out.println("coach: internal error: " + t + " (the coach goes on; restart it if it misbehaves)");
+                out.println(Screen.KEYS);
+            }
+        });
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -49,8 +49,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
  *
  * <p>A run: javac (the JDK's, through {@code javax.tools}, one compiler and file manager kept
  * for the coach's life) compiles {@code katas/NN-name/src/main/java} into
- * {@code katas/NN-name/target/coach/classes} and, when a test source changed since the last run
- * (or never compiled), {@code src/test/java} into {@code target/coach/test-classes}. The compiled
+ * {@code katas/NN-name/target/coach/target/classes} and, when a test source changed since the last
+ * run (or never compiled), {@code src/test/java} into {@code target/coach/target/test-classes}
+ * (Maven's folder names on purpose: the rules tests import the kata's classes with ArchUnit, whose
+ * {@code DO_NOT_INCLUDE_TESTS} tells tests by a {@code /target/test-classes/} path). The compiled
  * kata code is then scanned with the JDK's {@code java.lang.classfile} API for calls to
  * {@code System.exit}, {@code Runtime.exit} and {@code Runtime.halt} before any of it is loaded:
  * such a call would end the coach itself, so that code is reported (as the {@code NO_EXIT} rule
@@ -152,11 +154,11 @@ public final class InProcessKataRun {
     }
 
     private Path mainClasses(String kata) {
-        return kataDir(kata).resolve("target/coach/classes");
+        return kataDir(kata).resolve("target/coach/target/classes");
     }
 
     private Path testClasses(String kata) {
-        return kataDir(kata).resolve("target/coach/test-classes");
+        return kataDir(kata).resolve("target/coach/target/test-classes");
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -36,7 +37,7 @@ class CoachTest {
     Path root;
 
     @Test
-    @DisplayName("kata 01's stub fails its first test; a compile error, an exit call and the next hint follow saves and keys")
+    @DisplayName("kata 01: the stub fails its first test, the solution passes; a compile error, an exit call and the next hint follow saves and keys")
     void verdicts() throws Exception {
         Path kata = copyKata("01-serial");
         Path stub = kata.resolve(STUB);
@@ -59,6 +60,11 @@ class CoachTest {
 
             Files.writeString(stub, original);
             out.await(l -> l.startsWith("FAIL  01-serial  FriendsHandlerTest."));
+            out.await(l -> l.startsWith("keys: "));
+
+            // The reference solution passes every test and rule here, as it does under mvn verify -Psolutions.
+            Files.copy(HintsTest.ROOT.resolve("solutions/01-serial").resolve(STUB), stub, StandardCopyOption.REPLACE_EXISTING);
+            out.await(l -> l.startsWith("PASS  01-serial  all "));
             out.await(l -> l.startsWith("keys: "));
 
             assertThat(coach.command("h")).isFalse();
