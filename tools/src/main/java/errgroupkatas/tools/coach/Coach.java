@@ -130,7 +130,7 @@ public final class Coach implements AutoCloseable {
             out.println(LINE);
             out.println("errgroup-katas coach: save a file under katas/ and its kata's tests run here.");
             firstRuns();
-            runKata(current, System.nanoTime());
+            runKata(current, System.nanoTime(), "the start");
         });
     }
 
@@ -155,7 +155,7 @@ public final class Coach implements AutoCloseable {
                     String kata = c.matches("\\d{1,2}") ? byNumber(Integer.parseInt(c)) : null;
                     if (kata != null) {
                         current = kata;
-                        runKata(kata, System.nanoTime());
+                        runKata(kata, System.nanoTime(), "the command");
                     } else {
                         out.println("unknown command '" + line.strip() + "'. " + Screen.KEYS);
                     }
@@ -222,7 +222,7 @@ public final class Coach implements AutoCloseable {
                     }
                     submit(() -> {
                         current = saved;
-                        runKata(saved, firstEvent);
+                        runKata(saved, firstEvent, "the save");
                     });
                 }
             }
@@ -253,8 +253,11 @@ public final class Coach implements AutoCloseable {
 
     // ------------------------------------------------------------------------------- running ---
 
-    /** Runs one kata and prints its verdict; {@code since} is when its save was seen (for the time shown). */
-    private void runKata(String kata, long since) {
+    /**
+     * Runs one kata and prints its verdict; {@code since} is when its {@code trigger} ("the save")
+     * was seen, for the time shown.
+     */
+    private void runKata(String kata, long since, String trigger) {
         Catalog.Kata k = kata(kata);
         out.println(LINE);
         out.println(kata + " — " + k.title());
@@ -266,10 +269,10 @@ public final class Coach implements AutoCloseable {
             InProcessKataRun.Outcome outcome = runner.run(kata, r -> {
                 if (r.failed() && !r.tags().contains("bonus") && verdictShown.compareAndSet(false, true)) {
                     Screen.failure(kata, r).forEach(out::println);
-                    out.println("      (" + Screen.seconds(System.nanoTime() - since) + " after the save; the run goes on)");
+                    out.println("      (" + Screen.seconds(System.nanoTime() - since) + " after " + trigger + "; the run goes on)");
                 }
             }, cancel);
-            result = report(kata, outcome, verdictShown.get(), since);
+            result = report(kata, outcome, verdictShown.get(), since, trigger);
         } catch (IOException | RuntimeException e) {
             out.println("ERROR " + kata + "  the coach could not run it: " + e);
             result = new Progress.Result(0, previousTotal(kata), Scoreboard.Status.CRASHED.label());
@@ -291,7 +294,8 @@ public final class Coach implements AutoCloseable {
      * new result, or null when the run was cancelled (a newer save supersedes it: the last complete
      * result stands).
      */
-    private Progress.Result report(String kata, InProcessKataRun.Outcome outcome, boolean failureShown, long since) {
+    private Progress.Result report(String kata, InProcessKataRun.Outcome outcome, boolean failureShown, long since,
+            String trigger) {
         if (outcome instanceof InProcessKataRun.Ran ran && ran.cancelled()) {
             out.println("      (run cut short: a newer save supersedes it)");
             return null;
@@ -314,7 +318,7 @@ public final class Coach implements AutoCloseable {
                     out.println("ERROR " + kata + "  " + ran.problem());
                 } else if (status == Scoreboard.Status.SOLVED) {
                     out.println(Screen.pass(kata, behaviour, count(tests, Scoreboard.Kind.RULE, false)));
-                    out.println("      (" + Screen.seconds(System.nanoTime() - since) + " after the save)");
+                    out.println("      (" + Screen.seconds(System.nanoTime() - since) + " after " + trigger + ")");
                 } else if (!failureShown) {
                     out.println("FAIL  " + kata + "  no test failed, but the kata is not solved (" + status.label() + ")");
                 }
@@ -329,7 +333,7 @@ public final class Coach implements AutoCloseable {
                         .ifPresent(h -> out.println("      the failing test points to " + h));
                 if (!ran.stillRunning().isEmpty()) {
                     out.println("WARN  threads of your code are still running after the tests (they ignore interrupts?):");
-                    ran.stillRunning().stream().limit(3).forEach(t -> out.println("      " + Screen.cut(t, 94)));
+                    ran.stillRunning().stream().limit(3).forEach(t -> out.println("      " + Screen.cut(t, 120)));
                     out.println("      They keep a core busy and slow every run: restart the coach (q, then start it again).");
                 }
                 yield new Progress.Result(passed, behaviour, status.label());
@@ -358,7 +362,7 @@ public final class Coach implements AutoCloseable {
 
     private void runAll() {
         for (Catalog.Kata k : catalog.katas()) {
-            runKata(k.id(), System.nanoTime());
+            runKata(k.id(), System.nanoTime(), "the command");
         }
         current = catalog.katas().stream().map(Catalog.Kata::id)
                 .filter(id -> !progress.result(id).map(r -> r.status().equals(Scoreboard.Status.SOLVED.label())).orElse(false))
@@ -367,12 +371,14 @@ public final class Coach implements AutoCloseable {
     }
 
     /**
-     * Runs, once and tersely, every kata that has no saved result (the coach's first start):
+     * Runs, once and tersely, every kata but the current one that has no saved result (the
+     * coach's first start):
      * the progress bar needs each kata's count of tests, and a learner who solved katas before
      * meeting the coach should see them counted.
      */
     private void firstRuns() {
-        List<Catalog.Kata> unknown = catalog.katas().stream().filter(k -> progress.result(k.id()).isEmpty()).toList();
+        List<Catalog.Kata> unknown = catalog.katas().stream().filter(k -> progress.result(k.id()).isEmpty())
+                .filter(k -> !k.id().equals(current)).toList(); // the current kata runs next anyway
         if (unknown.isEmpty()) {
             return;
         }

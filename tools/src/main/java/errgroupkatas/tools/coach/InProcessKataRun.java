@@ -87,7 +87,7 @@ public final class InProcessKataRun {
     /**
      * The tests ran: their results in the order they ended; {@code problem} is non-empty when the
      * run itself broke (an {@code Error} escaped JUnit); {@code stillRunning} describes each thread
-     * still running kata code after the run; {@code cancelled} says the run was cancelled before
+     * still running kata code after the run (its name, and its top frame in kata code); {@code cancelled} says the run was cancelled before
      * its end (the tests it did not reach are missing or skipped).
      */
     public record Ran(List<TestResult> results, String problem, List<String> stillRunning, boolean cancelled)
@@ -209,7 +209,9 @@ public final class InProcessKataRun {
         });
         List<String> stillRunning = new ArrayList<>();
         for (String pkg : packages(mainClasses(kata))) {
-            LeakDetector.runningKataCode(pkg).forEach(t -> stillRunning.add(t.description()));
+            LeakDetector.runningKataCode(pkg).forEach(t -> stillRunning.add(t.description() + ", "
+                    + t.stack().lines().map(String::strip).filter(l -> l.contains(pkg + ".")).findFirst()
+                            .orElse(t.stack().strip().lines().findFirst().orElse(""))));
         }
         synchronized (results) {
             return new Ran(List.copyOf(results), problem, stillRunning, cancel.isCancellationRequested());

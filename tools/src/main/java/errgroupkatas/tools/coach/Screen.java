@@ -17,7 +17,7 @@ public final class Screen {
             + "  (letter + Enter)";
 
     private static final int WIDTH = 100;
-    private static final int MESSAGE_LINES = 4;
+    private static final int MESSAGE_LINES = 6;
 
     private Screen() {
     }
@@ -70,7 +70,7 @@ public final class Screen {
 
     /**
      * A failure message made readable: the exception's package dropped, its lines (the result
-     * files join them with " ⏎ ") split again, long lines wrapped, at most four lines.
+     * files join them with " ⏎ ") split again, long lines wrapped, at most six lines (and a line that says how many more).
      */
     static List<String> message(String message) {
         String m = message.strip().replaceFirst("^(?:[a-z][\\w$]*\\.)+([A-Z][\\w$]*(?:Error|Exception|Failure)): ", "$1: ");

@@ -78,24 +78,26 @@ class CoachTest {
     }
 
     @Test
-    @DisplayName("the coach runs with the support jar's JUnit configuration: a test that spins fails after its 5 s timeout")
+    @DisplayName("the coach runs with the support jar's JUnit configuration: a test that spins fails after its 5 s timeout, and the spinning thread is reported")
     void timeoutsApply() throws Exception {
         Path kata = root.resolve("katas/01-spin");
         Files.createDirectories(kata.resolve("src/main/java/spin"));
         Files.createDirectories(kata.resolve("src/test/java/spin"));
         Files.writeString(root.resolve("katas/catalog.properties"), "katas = 01-spin\n01-spin.title = Spin\n");
+        Path stop = root.resolve("stop-spinning");
         Files.writeString(kata.resolve("src/main/java/spin/Spin.java"), """
                 package spin;
                 public final class Spin {
-                    /** Spins for 8 s whatever happens (ignores interrupts), then returns. */
+                    /** Spins, ignoring interrupts, until the file %s exists (at most 60 s). */
                     public static void spin() {
-                        long end = System.nanoTime() + 8_000_000_000L;
-                        while (System.nanoTime() < end) {
+                        java.nio.file.Path stop = java.nio.file.Path.of("%s");
+                        long end = System.nanoTime() + 60_000_000_000L;
+                        while (!java.nio.file.Files.exists(stop) && System.nanoTime() < end) {
                             Thread.onSpinWait();
                         }
                     }
                 }
-                """);
+                """.formatted(stop, stop.toString().replace("\\", "\\\\")));
         Files.writeString(kata.resolve("src/test/java/spin/SpinTest.java"), """
                 package spin;
                 class SpinTest {
@@ -110,7 +112,12 @@ class CoachTest {
             coach.start();
             out.await(l -> l.startsWith("FAIL  01-spin  SpinTest.spins"));
             assertThat(out.await(l -> true)).contains("TimeoutException: spins() timed out after 5 seconds");
+            // The spinning thread outlived its test: the coach says so.
+            out.await(l -> l.startsWith("WARN  threads of your code are still running"));
+            assertThat(out.await(l -> true)).contains("spin.Spin");
             out.await(l -> l.startsWith("keys: "));
+        } finally {
+            Files.writeString(stop, "stop");
         }
     }
 

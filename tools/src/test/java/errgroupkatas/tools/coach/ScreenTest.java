@@ -33,12 +33,12 @@ class ScreenTest {
     }
 
     @Test
-    @DisplayName("a long message is wrapped and cut to four lines, saying how much was left out")
+    @DisplayName("a long message is wrapped and cut to six lines, saying how much was left out")
     void longMessage() {
         String word = "timeline ";
         List<String> lines = Screen.message("java.lang.AssertionError: " + word.repeat(100));
 
-        assertThat(lines).hasSize(5);
+        assertThat(lines).hasSize(7);
         assertThat(lines.getFirst()).startsWith("AssertionError: timeline");
         assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(94));
         assertThat(lines.getLast()).startsWith("… (").endsWith("more lines: `mvn verify` prints them all)");
