@@ -88,21 +88,26 @@ public final class KataTestRun {
                 request.filters(MethodFilter.includeMethodNamePatterns(names.stream()
                         .map(n -> ".*[.$]" + Pattern.quote(n.replace('.', '#')) + "(\\(.*)?").toArray(String[]::new)));
             }
-            LauncherFactory.create().execute(request.build(), new Recorder(out));
+            LauncherFactory.create().execute(request.build(), new Recorder(r -> out.println(r.line())));
             out.println("end");
         } finally {
             self.setContextClassLoader(previous);
         }
     }
 
-    /** Writes a result line per finished test. */
-    private static final class Recorder implements TestExecutionListener {
-        private final PrintWriter out;
+    /**
+     * Turns the Launcher's events into a {@link TestResult} per finished or skipped test (and per
+     * container that failed before any of its tests ran), handed to {@code sink} as each ends, on
+     * the thread that reports it. Used here (a result file per variant) and by the coach.
+     */
+    public static final class Recorder implements TestExecutionListener {
+        private final java.util.function.Consumer<TestResult> sink;
         private final java.util.Map<String, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
         private TestPlan plan;
 
-        Recorder(PrintWriter out) {
-            this.out = out;
+        /** @param sink receives every result, one call at a time */
+        public Recorder(java.util.function.Consumer<TestResult> sink) {
+            this.sink = sink;
         }
 
         @Override
@@ -147,8 +152,7 @@ public final class KataTestRun {
         private synchronized void write(String status, TestIdentifier id, String message) {
             Long start = started.remove(id.getUniqueId());
             long millis = start == null ? 0 : (System.nanoTime() - start) / 1_000_000;
-            out.println(String.join("\t", "test", status, key(id), tags(id), oneLine(id.getDisplayName()),
-                    oneLine(message), Long.toString(millis)));
+            sink.accept(new TestResult(status, key(id), tags(id), oneLine(id.getDisplayName()), oneLine(message), millis));
         }
 
         private String key(TestIdentifier id) {
@@ -167,10 +171,10 @@ public final class KataTestRun {
             return id.getDisplayName();
         }
 
-        private String tags(TestIdentifier id) {
+        private Set<String> tags(TestIdentifier id) {
             Set<String> tags = id.getTags().stream().map(t -> t.getName()).collect(Collectors.toCollection(java.util.TreeSet::new));
             plan.getParent(id).ifPresent(p -> p.getTags().forEach(t -> tags.add(t.getName())));
-            return tags.isEmpty() ? "-" : String.join(",", tags);
+            return java.util.Collections.unmodifiableSet(tags);
         }
 
         private static String simple(String className) {

@@ -76,18 +76,24 @@ import org.w3c.dom.NodeList;
 public final class Scoreboard {
     private static final String LINE = "-".repeat(72);
 
-    /** One test as the reports tell it. */
-    record Test(String className, String method, String display, Kind kind, boolean passed, boolean skipped,
+    /**
+     * One test's result: from a Surefire report here, from an in-process run in the coach
+     * ({@code errgroupkatas.tools.coach}).
+     */
+    public record Test(String className, String method, String display, Kind kind, boolean passed, boolean skipped,
             boolean timedOut, String message, double seconds) {
 
-        String key() {
+        /** {@code TestClass.method}, the key the catalog weighs. */
+        public String key() {
             return simple(className) + "." + method;
         }
     }
 
-    enum Kind { BEHAVIOUR, RULE, BONUS }
+    /** What a test counts for: behaviour tests score, rule tests must hold, bonus tests score apart. */
+    public enum Kind { BEHAVIOUR, RULE, BONUS }
 
-    enum Status {
+    /** A kata's status, as the scoreboard and the coach print it. */
+    public enum Status {
         NOT_BUILT("not built"), DOES_NOT_COMPILE("does not compile"), CRASHED("crashed"), SOLVED("solved"),
         TIMED_OUT("timed out"), IN_PROGRESS("in progress"), NOT_STARTED("not started");
 
@@ -95,6 +101,11 @@ public final class Scoreboard {
 
         Status(String label) {
             this.label = label;
+        }
+
+        /** How the scoreboard prints it: "solved", "in progress", … */
+        public String label() {
+            return label;
         }
     }
 
@@ -256,8 +267,8 @@ public final class Scoreboard {
         }
     }
 
-    /** "hint 2 in katas/03-errgroup/README.md" when the message points to one. */
-    private static String hintIn(String message, String id) {
+    /** "hint 2 in katas/03-errgroup/README.md" when the message points to one, else null. */
+    public static String hintIn(String message, String id) {
         var m = java.util.regex.Pattern.compile("see (hint \\d+ in katas/" + java.util.regex.Pattern.quote(id)
                 + "/README\\.md)").matcher(message);
         return m.find() ? m.group(1) : null;
@@ -325,20 +336,41 @@ public final class Scoreboard {
                 points += t.passed() ? p : 0;
             }
         }
-        List<Test> required = tests.stream().filter(t -> t.kind() != Kind.BONUS).toList();
-        Status status;
-        if (!crashed.isEmpty()) {
-            status = Status.CRASHED;
-        } else if (!noBehaviourTest(required) && required.stream().allMatch(Test::passed)) {
-            status = Status.SOLVED;
-        } else if (required.stream().anyMatch(Test::timedOut)) {
-            status = Status.TIMED_OUT;
-        } else if (required.stream().anyMatch(t -> t.kind() == Kind.BEHAVIOUR && t.passed())) {
-            status = Status.IN_PROGRESS;
-        } else {
-            status = Status.NOT_STARTED;
-        }
+        Status status = status(tests, !crashed.isEmpty());
         return new Row(kata, status, List.copyOf(tests), crashed, "", points, max, seconds);
+    }
+
+    /**
+     * The status of a kata that compiled, from its tests' results (the last four rules of the
+     * class comment): crashed when a test class has no result, then solved, timed out, in progress,
+     * not started. The scoreboard and the coach both decide with this.
+     *
+     * @param crashed whether a test class left no result (its JVM died, or the run was cut short)
+     */
+    public static Status status(List<Test> tests, boolean crashed) {
+        List<Test> required = tests.stream().filter(t -> t.kind() != Kind.BONUS).toList();
+        if (crashed) {
+            return Status.CRASHED;
+        } else if (!noBehaviourTest(required) && required.stream().allMatch(Test::passed)) {
+            return Status.SOLVED;
+        } else if (required.stream().anyMatch(Test::timedOut)) {
+            return Status.TIMED_OUT;
+        } else if (required.stream().anyMatch(t -> t.kind() == Kind.BEHAVIOUR && t.passed())) {
+            return Status.IN_PROGRESS;
+        }
+        return Status.NOT_STARTED;
+    }
+
+    /**
+     * Whether a failure is a timeout: JUnit's preemptive timeout ({@code TimeoutException}), or a
+     * kata call that missed its deadline ({@code KataCall}'s messages).
+     *
+     * @param type    the failure's exception class name
+     * @param message its message
+     */
+    public static boolean timedOut(String type, String message) {
+        return type.endsWith("TimeoutException") || message.contains("timed out after")
+                || message.contains("to return within");
     }
 
     /** Whether {@code tests} has no behaviour test (a kata without one cannot be solved). */
@@ -499,8 +531,7 @@ public final class Scoreboard {
                 if (message.isBlank()) {
                     message = type;
                 }
-                timedOut = type.endsWith("TimeoutException") || message.contains("timed out after")
-                        || message.contains("to return within");
+                timedOut = timedOut(type, message);
             }
             double seconds = parse(tc.getAttribute("time"));
             sum += seconds;

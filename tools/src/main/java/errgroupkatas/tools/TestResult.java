@@ -34,6 +34,15 @@ public record TestResult(String status, String key, Set<String> tags, String dis
         return tags.contains("rules");
     }
 
+    /**
+     * The result as a line of a result file (tab-separated; {@link File#read} reads it back):
+     * {@code test <status> <key> <tags, comma-separated, or -> <display name> <message> <millis>}.
+     */
+    public String line() {
+        return String.join("\t", "test", status, key, tags.isEmpty() ? "-" : String.join(",", new java.util.TreeSet<>(tags)),
+                display, message, Long.toString(millis));
+    }
+
     /** Whether {@code name} (as written in a mistake's caught-by line) names this test. */
     boolean matches(String name) {
         return key.equals(name) || key.startsWith(name + "[");
