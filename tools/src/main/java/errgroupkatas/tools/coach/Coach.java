@@ -165,7 +165,7 @@ public final class Coach implements AutoCloseable {
         return false;
     }
 
-    /** Stops watching and running (a run in progress is abandoned) and saves the progress. */
+    /** Stops watching and running (a run in progress is abandoned, and its outcome is not recorded) and saves the progress. */
     @Override
     public void close() throws IOException {
         if (!closed.compareAndSet(false, true)) {
@@ -274,10 +274,15 @@ public final class Coach implements AutoCloseable {
             }, cancel);
             result = report(kata, outcome, verdictShown.get(), since, trigger);
         } catch (IOException | RuntimeException e) {
-            out.println("ERROR " + kata + "  the coach could not run it: " + e);
+            if (!closed.get()) {
+                out.println("ERROR " + kata + "  the coach could not run it: " + e);
+            }
             result = new Progress.Result(0, previousTotal(kata), Scoreboard.Status.CRASHED.label());
         } finally {
             running = null;
+        }
+        if (closed.get()) {
+            return; // q during the run: close() interrupted it, so its outcome says nothing about the kata
         }
         synchronized (progress) {
             if (result != null) {
@@ -398,6 +403,9 @@ public final class Coach implements AutoCloseable {
                 };
             } catch (IOException | RuntimeException e) {
                 result = new Progress.Result(0, 0, Scoreboard.Status.CRASHED.label());
+            }
+            if (closed.get()) {
+                return; // q during the first runs: the interrupted run's outcome is not the kata's
             }
             out.println(String.format(java.util.Locale.ROOT, "  %-18s %7s  %s", k.id(), result.passed() + "/" + result.total(),
                     result.status()));

@@ -78,6 +78,23 @@ class CoachTest {
     }
 
     @Test
+    @DisplayName("q while a run is in progress records nothing of it: the interrupted run is not the kata's result")
+    void quitDuringARun() throws Exception {
+        copyKata("01-serial");
+        Lines out = new Lines();
+        try (Coach coach = new Coach(root, out.stream())) {
+            coach.start();
+            out.await(l -> l.startsWith("01-serial — ")); // the first run has begun
+        } // close(), as q does: it interrupts the run (its compile then fails in odd ways)
+        Progress saved = Progress.load(root.resolve(".coach/progress.properties"));
+        // Either the run ended before the close (the stub's honest result) or it was abandoned (none).
+        saved.result("01-serial").ifPresent(r -> assertThat(r.status()).isEqualTo("not started"));
+        List<String> printed = new ArrayList<>(out.seen);
+        out.lines.drainTo(printed);
+        assertThat(printed).noneMatch(l -> l.contains("could not run it"));
+    }
+
+    @Test
     @DisplayName("the coach runs with the support jar's JUnit configuration: a test that spins fails after its 5 s timeout, and the spinning thread is reported")
     void timeoutsApply() throws Exception {
         Path kata = root.resolve("katas/01-spin");
