@@ -129,8 +129,15 @@ public final class SvgTimeline {
         return new SvgTimeline(calls, nowNanos, title, notes, markers, step);
     }
 
-    /** A call as drawn: its snapped start and end, in nanoseconds after the origin. */
-    private record Bar(Call call, long start, long end) {
+    /**
+     * A call as drawn: its start and end after the origin (the first call's start), snapped as
+     * the picture snaps them; a call still running ends at the picture's "now".
+     */
+    public record Bar(Call call, Duration start, Duration end) {
+        /** How long the bar is. */
+        public Duration length() {
+            return end.minus(start);
+        }
     }
 
     /** The picture: a complete SVG document, UTF-8 text. */
@@ -138,7 +145,7 @@ public final class SvgTimeline {
         List<Bar> bars = bars();
         long lastNanos = 0;
         for (Bar b : bars) {
-            lastNanos = Math.max(lastNanos, b.end());
+            lastNanos = Math.max(lastNanos, b.end().toNanos());
         }
         for (Marker m : markers) {
             lastNanos = Math.max(lastNanos, m.at().toNanos());
@@ -227,7 +234,8 @@ public final class SvgTimeline {
         return svg.toString();
     }
 
-    private List<Bar> bars() {
+    /** The calls as this picture draws them, in row order: by start, then by name. */
+    public List<Bar> bars() {
         if (calls.isEmpty()) {
             return List.of();
         }
@@ -257,11 +265,12 @@ public final class SvgTimeline {
         }
         List<Bar> bars = new ArrayList<>();
         for (Call c : calls) {
-            bars.add(new Bar(c, snapped.get(c.startNanos() - origin), snapped.get(end(c) - origin)));
+            bars.add(new Bar(c, Duration.ofNanos(snapped.get(c.startNanos() - origin)),
+                    Duration.ofNanos(snapped.get(end(c) - origin))));
         }
         // Start order; calls that start at the same (snapped) instant in name order, so that a race
         // between two threads to start first does not reorder the rows from one run to the next.
-        bars.sort(Comparator.comparingLong(Bar::start).thenComparing(b -> b.call().name()));
+        bars.sort(Comparator.comparing(Bar::start).thenComparing(b -> b.call().name()));
         return bars;
     }
 
@@ -272,8 +281,8 @@ public final class SvgTimeline {
     private String row(Bar b, int top, double plotLeft, double pxPerMs) {
         Call c = b.call();
         String outcome = outcomeClass(c);
-        double x = plotLeft + b.start() / 1e6 * pxPerMs;
-        double width = Math.max(2, (b.end() - b.start()) / 1e6 * pxPerMs);
+        double x = plotLeft + b.start().toNanos() / 1e6 * pxPerMs;
+        double width = Math.max(2, b.length().toNanos() / 1e6 * pxPerMs);
         double barTop = top + (ROW_PITCH - BAR_HEIGHT) / 2.0;
         double middle = top + ROW_PITCH / 2.0;
         StringBuilder s = new StringBuilder("    <g class=\"call ").append(outcome).append("\">\n");
@@ -282,7 +291,7 @@ public final class SvgTimeline {
                 .append(px(barTop)).append("\" width=\"").append(px(width)).append("\" height=\"").append(BAR_HEIGHT)
                 .append("\" rx=\"2\"><title>").append(escape(tooltip(b))).append("</title></rect>\n");
         double endX = x + width;
-        long ms = Math.round((b.end() - b.start()) / 1e6);
+        long ms = Math.round(b.length().toNanos() / 1e6);
         if (c.outcome() == Call.Outcome.RETURNED && width >= 44) {
             s.append("      ").append(text(x + width / 2, middle + 4, "duration", ms + " ms"));
         }
@@ -371,8 +380,8 @@ public final class SvgTimeline {
     }
 
     private static String tooltip(Bar b) {
-        return b.call().name() + " " + number(b.start() / 1e6) + "–" + number(b.end() / 1e6) + " ms, "
-                + describe(b.call());
+        return b.call().name() + " " + number(b.start().toNanos() / 1e6) + "–" + number(b.end().toNanos() / 1e6)
+                + " ms, " + describe(b.call());
     }
 
     private static String describe(Call c) {

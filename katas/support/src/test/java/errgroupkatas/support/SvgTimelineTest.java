@@ -1,6 +1,7 @@
 package errgroupkatas.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import errgroupkatas.story.ServiceException;
 import java.io.ByteArrayInputStream;
@@ -123,7 +124,8 @@ class SvgTimelineTest {
 
         assertThat(elements(doc, "g", "call returned")).hasSize(2);
         assertThat(elements(doc, "g", "call failed")).singleElement()
-                .satisfies(row -> assertThat(row.getTextContent()).contains("profile(1003)", "failed: ServiceException"));
+                .satisfies(row -> assertThat(row.getTextContent())
+                        .contains("profile(1003)", "failed: ServiceException"));
         assertThat(elements(doc, "path", "mark failed")).hasSize(1);
         assertThat(elements(doc, "g", "call interrupted")).hasSize(2)
                 .allSatisfy(row -> assertThat(row.getTextContent()).contains("interrupted"));
@@ -156,6 +158,10 @@ class SvgTimelineTest {
 
         assertThat(callBars(snapped, "returned")).extracting(SvgTimelineTest::span)
                 .containsExactly("0–10", "10–110", "110–120", "120–220");
+        assertThat(SvgTimeline.of(calls, T0).snappedTo(Duration.ofMillis(10)).bars())
+                .extracting(bar -> bar.call().name(), bar -> bar.start().toMillis(), bar -> bar.length().toMillis())
+                .containsExactly(tuple("next#0", 0L, 10L), tuple("profile(1001)", 10L, 100L),
+                        tuple("next#1", 110L, 10L), tuple("profile(1002)", 120L, 100L));
         assertThat(texts(elements(snapped, "text", "scale"))).singleElement().asString()
                 .contains("snapped to 10 ms");
         assertThat(callBars(exact, "returned")).extracting(SvgTimelineTest::span)
@@ -178,8 +184,8 @@ class SvgTimelineTest {
         call("profile(1)", 0, 100, Call.Outcome.RETURNED);
         call("latestOrder(1)", 0, 0, Call.Outcome.RUNNING);
 
-        Document doc = parse(SvgTimeline.of(calls, T0 + nanos(250)).withMarker(Duration.ofMillis(200), "deadline 200 ms")
-                .render());
+        Document doc = parse(SvgTimeline.of(calls, T0 + nanos(250))
+                .withMarker(Duration.ofMillis(200), "deadline 200 ms").render());
 
         assertThat(texts(elements(doc, "text", "marker-label"))).containsExactly("deadline 200 ms");
         assertThat(elements(doc, "line", "marker-line")).hasSize(1);
