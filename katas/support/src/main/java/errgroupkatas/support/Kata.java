@@ -44,18 +44,25 @@ public record Kata(String id, String packageName) {
         return LeakDetector.snapshot(packageName);
     }
 
-    /** A JUnit extension that fails any test of the class that leaves a thread behind. */
+    /**
+     * A JUnit extension that fails any test of the class that leaves a thread behind or loses an
+     * error (a thread that died of an exception nothing caught).
+     */
     public NoLeaks noLeaks() {
         return new NoLeaks(this);
     }
 
     /**
-     * Fails a test that leaves a thread behind: snapshots the threads before each test and, after
-     * it, asserts that none started since is still alive ({@link LeakDetector}).
+     * Fails a test that leaves a thread behind or loses an error: snapshots the threads before
+     * each test and, after it, asserts that none started since is still alive
+     * ({@link LeakDetector}), then that none of them died of an exception nothing caught
+     * ({@link LostErrors}). When both fail, the lost error is the failure (it is often why a thread
+     * was left waiting) and the leak report is attached to it as suppressed.
      */
     public static final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
         private final Kata kata;
         private LeakDetector detector;
+        private LostErrors lostErrors;
         private int leakHint = 3;
 
         private NoLeaks(Kata kata) {
@@ -64,15 +71,32 @@ public record Kata(String id, String packageName) {
 
         @Override
         public void beforeEach(ExtensionContext context) {
+            lostErrors = LostErrors.snapshot(kata.packageName());
             detector = kata.leakSnapshot();
         }
 
         @Override
         public void afterEach(ExtensionContext context) {
-            detector.assertNoLeaks(LeakDetector.DEFAULT_GRACE, kata.hint(leakHint));
+            AssertionError leak = null;
+            try {
+                detector.assertNoLeaks(LeakDetector.DEFAULT_GRACE, kata.hint(leakHint));
+            } catch (AssertionError e) {
+                leak = e;
+            }
+            try {
+                lostErrors.assertNoneLost(kata.hint(leakHint));
+            } catch (AssertionError lost) {
+                if (leak != null) {
+                    lost.addSuppressed(leak);
+                }
+                throw lost;
+            }
+            if (leak != null) {
+                throw leak;
+            }
         }
 
-        /** Which of the kata's hints a leak failure points to (3 by default). */
+        /** Which of the kata's hints a leak or lost-error failure points to (3 by default). */
         public NoLeaks pointingToHint(int number) {
             this.leakHint = number;
             return this;

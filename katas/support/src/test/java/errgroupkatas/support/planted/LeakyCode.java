@@ -36,6 +36,30 @@ public final class LeakyCode {
         t.join();
     }
 
+    /**
+     * Runs a task on a virtual thread that throws and catches nothing, as a mapper whose
+     * exception escapes, then on an executor's worker ({@code execute}); waits for both threads to
+     * end, and returns normally: the caller never hears of either error.
+     */
+    public static void loseErrors() throws InterruptedException {
+        Thread t = Thread.ofVirtual().name("planted-thrower").start(LeakyCode::failLookup);
+        t.join();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            pool.execute(LeakyCode::failLookup);
+        }
+    }
+
+    /** Runs the same failing task with {@code submit}: its Future keeps the error, nothing is lost. */
+    public static void keepErrorInFuture() throws InterruptedException {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            pool.submit(LeakyCode::failLookup);
+        }
+    }
+
+    static void failLookup() {
+        throw new IllegalStateException("planted: the lookup failed");
+    }
+
     /** Blocks the caller until {@code release} opens: a stuck call. */
     public static String stuckCall(CountDownLatch release) throws InterruptedException {
         release.await();
