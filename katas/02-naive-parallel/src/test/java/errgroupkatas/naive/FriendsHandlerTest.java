@@ -6,6 +6,7 @@ import static errgroupkatas.support.Story.LOOKUP_LATENCY;
 import static errgroupkatas.support.Story.MAPPERS;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import errgroupkatas.story.FriendIdCursor;
 import errgroupkatas.story.FriendsException;
@@ -121,7 +122,7 @@ class FriendsHandlerTest {
     @ParameterizedTest(name = "{0} friends")
     @ValueSource(ints = {0, 1, 6, 1000})
     @Order(1)
-    @DisplayName("returns every friend's profile exactly once: nothing lost, nothing twice")
+    @DisplayName("returns every friend's profile exactly once: nothing lost, nothing twice, the cursor read to its end and no further")
     void returnsEveryFriend(int count) {
         List<Long> ids = FakeFriendService.friendIds(count);
         friends.with(USER, ids);
@@ -131,6 +132,11 @@ class FriendsHandlerTest {
         assertEveryFriendOnce(result, ids);
         assertThat(log.calls("profile(")).as("lookups made for %d friends: one per friend%n%s", count, log.timeline())
                 .hasSize(count);
+        assertThat(log.calls("next#")).as("""
+                next() calls on the cursor of %d friends: one per id and one that finds the end (it returns \
+                empty) were expected. Stop reading when the cursor says there are no more ids: a producer that \
+                calls next() again asks the friend service for ids that do not exist.
+                %s%s""", count, log.timeline(), KATA.hint(2)).hasSize(count + 1);
     }
 
     @Test
@@ -211,6 +217,30 @@ class FriendsHandlerTest {
 
     @Test
     @Order(5)
+    @DisplayName("needs at least one mapper: new FriendsHandler(…, 0) throws IllegalArgumentException, and 1 mapper returns every friend")
+    void needsAtLeastOneMapper() {
+        Throwable zero = catchThrowable(() -> new FriendsHandler(friends, profiles, 0));
+        assertThat(zero).as("""
+                new FriendsHandler(friends, profiles, 0) %s: with no mapper nobody would ever look a profile up. \
+                The constructor must refuse it at once with IllegalArgumentException (see its javadoc), instead \
+                of leaving friendsOf to hang or fail later.
+                %s""", zero == null ? "returned a handler" : "threw " + zero, KATA.hint(1))
+                .isInstanceOf(IllegalArgumentException.class);
+        Throwable one = catchThrowable(() -> new FriendsHandler(friends, profiles, 1));
+        assertThat(one).as("""
+                new FriendsHandler(friends, profiles, 1) threw %s: one mapper is the smallest pipeline there is \
+                ("at least 1"), and it must work like any other.
+                %s""", one, KATA.hint(1)).isNull();
+
+        List<Long> ids = FakeFriendService.friendIds(3);
+        friends.with(USER, ids);
+        assertEveryFriendOnce(friendsOfUser(1).awaitWithin(DEADLINE).returned(), ids);
+        assertThatCalls(log).as("with 1 mapper").withHint(KATA.hint(1))
+                .reachedConcurrency("profile(", 1).neverExceededConcurrency("profile(", 1);
+    }
+
+    @Test
+    @Order(6)
     @DisplayName("last one out closes shop: it returns only after the last mapper has finished")
     void waitsForTheLastMapper() {
         Gate slow = gate("profile(1001)");
@@ -237,7 +267,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @DisplayName("every thread it started has ended when it returns, even the mappers that got no id")
     void leavesNoThreadBehind() {
         LeakDetector threadsSince = KATA.leakSnapshot();
@@ -251,7 +281,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @DisplayName("with the story's numbers (6 friends, ids 10 ms apart, lookups 100 ms) it takes well under half the serial time")
     void fasterThanSerial() throws Exception {
         List<Long> ids = FakeFriendService.friendIds(6);
@@ -314,7 +344,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @DisplayName("a failed lookup ends in a FriendsException that names the friend and keeps the cause (kata 03 does it faster)")
     void failedLookupIsReported() {
         friends.with(USER, FakeFriendService.friendIds(4));
@@ -331,7 +361,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @DisplayName("an interrupted caller gets InterruptedException, and the lookups in flight are interrupted too")
     void interruptStopsTheLookups() {
         Gate never = gate("profile lookups that never answer");

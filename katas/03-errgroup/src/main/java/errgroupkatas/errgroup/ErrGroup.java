@@ -32,7 +32,9 @@ import java.util.concurrent.ExecutionException;
  *       {@code context.Cause(ctx)}).</li>
  *   <li><b>Parent cancellation.</b> If the thread in {@link #await()} is interrupted, the group is
  *       cancelled (its cause is that {@code InterruptedException}), every task is interrupted, and
- *       once they have all ended {@code await()} throws {@link InterruptedException}.</li>
+ *       once they have all ended {@code await()} throws that {@link InterruptedException}. A
+ *       further interrupt meanwhile changes nothing: it still waits for every task, and still
+ *       throws the first one.</li>
  *   <li><b>After {@code await()}.</b> Like Go's context after {@code Wait}, the group is then
  *       cancelled: after a success its cause is a {@link CancellationException}
  *       {@code "group finished"}.</li>
@@ -85,7 +87,8 @@ public final class ErrGroup {
      *                              caused
      * @throws InterruptedException the awaiting thread was interrupted: the group was cancelled
      *                              with that exception as its cause, every task was interrupted,
-     *                              and every task has ended
+     *                              and every task has ended; thrown is that very exception (the
+     *                              first, if the thread was interrupted again while it waited)
      */
     public void await() throws ExecutionException, InterruptedException {
         throw new UnsupportedOperationException(

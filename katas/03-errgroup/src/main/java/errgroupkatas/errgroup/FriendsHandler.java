@@ -31,6 +31,7 @@ public final class FriendsHandler {
 
     /**
      * @param mappers how many profile lookups run at once, at least 1
+     * @throws IllegalArgumentException {@code mappers} is less than 1
      */
     public FriendsHandler(FriendService friends, ProfileService profiles, int mappers) {
         if (mappers < 1) {
@@ -54,7 +55,10 @@ public final class FriendsHandler {
      *       exception the profile service threw;</li>
      *   <li>the friend ids cannot be read (opening the cursor or any {@code next()} fails): throws
      *       {@link FriendsException} whose message contains {@code "user <userId>"} and whose cause
-     *       is the very exception the friend service threw.</li>
+     *       is the very exception the friend service threw;</li>
+     *   <li>a service that throws an unchecked exception (a {@link RuntimeException} or an
+     *       {@link Error}: a bug, Go's panic): it is a failure like the others (it cancels the rest
+     *       at once), and this method throws that very exception, as it is, not wrapped.</li>
      * </ul>
      *
      * <p>Interruption: if the calling thread is interrupted, every call in flight is interrupted,

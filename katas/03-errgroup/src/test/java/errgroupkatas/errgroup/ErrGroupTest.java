@@ -345,6 +345,45 @@ class ErrGroupTest {
 
     @Test
     @Order(11)
+    @DisplayName("interrupted again while the tasks stop, await() still waits for every task, then throws the InterruptedException that cancelled the group")
+    void awaitInterruptedAgainStillWaits() {
+        Gate cleanedUp = Gate.closed("task-1's cleanup");
+        var call = KATA.call(() -> {
+            group.go(() -> {
+                try {
+                    log.play("task-1", Reply.when(never));
+                } catch (InterruptedException e) {
+                    log.play("task-1 cleanup", Reply.when(cleanedUp));
+                    throw e;
+                }
+            });
+            group.await();
+            return "await() returned normally";
+        }).showing(log);
+        call.awaitFakeCall(log, "task-1", DEADLINE);
+        call.interrupt();
+        call.awaitFakeCall(log, "task-1 cleanup", DEADLINE); // the first interrupt cancelled the group
+        call.interrupt();
+        boolean returnedEarly = call.watchFor(call::isDone, WATCH); // give a wrong await() the time to return
+        cleanedUp.open();
+        Outcome<String> outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(returnedEarly).as("""
+                await() ended while task-1 was still cleaning up: the second interrupt of the awaiting thread \
+                got out of a join(). The group is already cancelled; another interrupt changes nothing: keep \
+                catching it while you join, until every task has ended.
+                %s%s""", log.timeline(), KATA.hint(2)).isFalse();
+        assertThat(outcome.thrown()).as("what await() threw after two interrupts; %s", KATA.hint(2))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(outcome.thrown()).as("""
+                await() threw another InterruptedException than the one that cancelled the group (its \
+                cancellationCause()): the first interrupt is the parent's cancellation, and a later one must not \
+                replace it; keep the first, as you keep the first failure. %s""", KATA.hint(2))
+                .isSameAs(group.cancellationCause().orElseThrow());
+    }
+
+    @Test
+    @Order(12)
     @DisplayName("after await() returns, the group is cancelled with the cause \"group finished\", as Go's ctx is after Wait")
     void cancelledAfterAwait() {
         assertThat(group.isCancelled()).as("isCancelled() of a new group").isFalse();
@@ -358,7 +397,7 @@ class ErrGroupTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @DisplayName("go() on a cancelled group does not start the task")
     void goOnACancelledGroupStartsNothing() {
         Outcome<String> outcome = awaiting(() -> group.go(task("task-1", Reply.immediately().failing())))
@@ -382,7 +421,7 @@ class ErrGroupTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @DisplayName("a task may add tasks to its own group: await() waits for those too")
     void tasksMayAddTasks() {
         Gate added = Gate.closed("task-2 (added by task-1)");
@@ -405,7 +444,7 @@ class ErrGroupTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @DisplayName("groups nest: cancelling the outer group cancels an inner group's tasks")
     void groupsNest() {
         Gate fail = Gate.closed("outer-2 fails");

@@ -5,8 +5,10 @@ import static errgroupkatas.errgroup.ErrGroupTest.KATA;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import errgroupkatas.story.FriendsException;
+import errgroupkatas.story.ProfileService;
 import errgroupkatas.story.User;
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Kata 03, part B: the friends handler as one ErrGroup of a producer, mappers and a reducer. Every
@@ -110,6 +114,34 @@ class FriendsHandlerTest {
 
     @Test
     @Order(4)
+    @DisplayName("needs at least one mapper: new FriendsHandler(…, 0) throws IllegalArgumentException, and 1 mapper returns every friend")
+    void needsAtLeastOneMapper() {
+        Throwable zero = catchThrowable(() -> new FriendsHandler(friends, profiles, 0));
+        assertThat(zero).as("""
+                new FriendsHandler(friends, profiles, 0) %s: with no mapper nobody would ever look a profile up \
+                (and nobody would end the profiles' stream, so the reducer would wait for ever). The constructor \
+                must refuse it at once with IllegalArgumentException (see its javadoc).
+                %s""", zero == null ? "returned a handler" : "threw " + zero, KATA.hint(3))
+                .isInstanceOf(IllegalArgumentException.class);
+        Throwable one = catchThrowable(() -> new FriendsHandler(friends, profiles, 1));
+        assertThat(one).as("""
+                new FriendsHandler(friends, profiles, 1) threw %s: one mapper is the smallest pipeline there is \
+                ("at least 1"), and it must work like any other.
+                %s""", one, KATA.hint(3)).isNull();
+
+        List<Long> ids = FakeFriendService.friendIds(3);
+        friends.with(USER, ids);
+        FriendsHandler oneMapper = new FriendsHandler(friends, profiles, 1);
+        List<User> result = KATA.call(() -> oneMapper.friendsOf(USER)).showing(log).awaitWithin(DEADLINE).returned();
+
+        assertThat(result).as("the friends of user %d with 1 mapper (in any order)%n%s", USER, log.timeline())
+                .containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
+        assertThatCalls(log).as("the profile lookups, with 1 mapper").withHint(KATA.hint(3))
+                .reachedConcurrency("profile(", 1).neverExceededConcurrency("profile(", 1);
+    }
+
+    @Test
+    @Order(5)
     @DisplayName("a failed lookup is an error that names the friend (the Go original names the user) and keeps the cause")
     void failedLookupNamesTheFriend() {
         friends.with(USER, List.of(1001L, 1002L, 1003L));
@@ -125,7 +157,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     @DisplayName("a failed friend-id cursor is an error that names the user, and it stops the lookups in flight")
     void failedCursorNamesTheUser() {
         Gate fail = Gate.closed("next#1 fails");
@@ -145,7 +177,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     @DisplayName("fails fast: one failed lookup ends the call while the other lookups' gates are still closed, and interrupts them")
     void failsFast() {
         Gate fail = Gate.closed("profile(1002) fails");
@@ -167,7 +199,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @DisplayName("no call starts after the failure")
     void noCallAfterTheFailure() {
         Gate fail = Gate.closed("profile(1001) fails");
@@ -185,8 +217,56 @@ class FriendsHandlerTest {
         assertInterrupted("profile(1002)", "profile(1003)");
     }
 
+    /** What a service throws that it does not declare: a bug (a RuntimeException) or Go's panic (an Error). */
+    enum Unchecked {
+        RUNTIME_EXCEPTION, ERROR;
+
+        Throwable create() {
+            return this == ERROR ? new Error("profile(1002) panicked: an Error (the test threw it)")
+                    : new IllegalStateException("profile(1002) has a bug: a RuntimeException (the test threw it)");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Unchecked.class)
+    @Order(9)
+    @DisplayName("a service's unchecked exception (a RuntimeException, an Error: Go's panic) fails fast too, and friendsOf throws it as it is")
+    void uncheckedExceptionIsThrownAsItIs(Unchecked kind) {
+        Gate answer = Gate.closed("profile(1002) answers, then its service throws " + kind);
+        Throwable unchecked = kind.create();
+        friends.with(USER, List.of(1001L, 1002L, 1003L));
+        profiles.byDefault(Reply.when(never)).on(1002, Reply.when(answer));
+        ProfileService throwing = id -> {
+            User user = profiles.profile(id); // records the call; 1001 and 1003 wait for a gate that never opens
+            if (id == 1002) {
+                if (unchecked instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) unchecked;
+            }
+            return user;
+        };
+        FriendsHandler handler = new FriendsHandler(friends, throwing, MAPPERS);
+
+        var call = KATA.call(() -> handler.friendsOf(USER)).showing(log);
+        for (long id = 1001; id <= 1003; id++) {
+            call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
+        }
+        answer.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("""
+                what friendsOf threw when the profile service threw %s (a bug in the service, not a failed \
+                lookup): that very exception, as it is, was expected. The group already catches it for you \
+                (your ErrGroup catches Throwable); unwrap the ExecutionException, then throw a FriendsException \
+                as a FriendsException and an unchecked exception as it is: do not cast every cause to \
+                FriendsException (a ClassCastException hides the bug), and do not wrap it.
+                %s%s""", unchecked, log.timeline(), KATA.hint(3)).isSameAs(unchecked);
+        assertInterrupted("profile(1001)", "profile(1003)");
+    }
+
     @Test
-    @Order(8)
+    @Order(10)
     @DisplayName("an interrupted caller cancels everything: every call in flight is interrupted, none starts after, and friendsOf throws InterruptedException")
     void interruptCancelsEverything() {
         friends.with(USER, FakeFriendService.friendIds(8)).onNext(MAPPERS, Reply.when(never));

@@ -35,7 +35,9 @@ import java.util.concurrent.ExecutionException;
  *       {@code context.Cause(ctx)}).</li>
  *   <li><b>Parent cancellation.</b> If the thread in {@link #await()} is interrupted, the group is
  *       cancelled (its cause is that {@code InterruptedException}), every task is interrupted, and
- *       once they have all ended {@code await()} throws {@link InterruptedException}.</li>
+ *       once they have all ended {@code await()} throws that {@link InterruptedException}. A
+ *       further interrupt meanwhile changes nothing: it still waits for every task, and still
+ *       throws the first one.</li>
  *   <li><b>After {@code await()}.</b> Like Go's context after {@code Wait}, the group is then
  *       cancelled: after a success its cause is a {@link CancellationException}
  *       {@code "group finished"}.</li>
@@ -124,7 +126,8 @@ public final class ErrGroup {
      *
      * @throws ExecutionException   a task failed: the cause is the first failure (the very
      *                              object), later failures are suppressed on this exception
-     * @throws InterruptedException the awaiting thread was interrupted: the group was cancelled and
+     * @throws InterruptedException the awaiting thread was interrupted: the group was cancelled with
+     *                              this very exception (the first interrupt, if there were more) and
      *                              every task has ended
      */
     public void await() throws ExecutionException, InterruptedException {

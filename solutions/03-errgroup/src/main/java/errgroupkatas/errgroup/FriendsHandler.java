@@ -40,6 +40,7 @@ public final class FriendsHandler {
 
     /**
      * @param mappers how many profile lookups run at once, at least 1
+     * @throws IllegalArgumentException {@code mappers} is less than 1
      */
     public FriendsHandler(FriendService friends, ProfileService profiles, int mappers) {
         if (mappers < 1) {
@@ -63,7 +64,10 @@ public final class FriendsHandler {
      *       exception the profile service threw;</li>
      *   <li>the friend ids cannot be read (opening the cursor or any {@code next()} fails): throws
      *       {@link FriendsException} whose message contains {@code "user <userId>"} and whose cause
-     *       is the very exception the friend service threw.</li>
+     *       is the very exception the friend service threw;</li>
+     *   <li>a service that throws an unchecked exception (a {@link RuntimeException} or an
+     *       {@link Error}: a bug, Go's panic): it is a failure like the others (it cancels the rest
+     *       at once), and this method throws that very exception, as it is, not wrapped.</li>
      * </ul>
      *
      * <p>Interruption: if the calling thread is interrupted, every call in flight is interrupted,
@@ -121,12 +125,11 @@ public final class FriendsHandler {
         try {
             group.await();
         } catch (ExecutionException e) {
+            // The first failure, the very object a task threw: a FriendsException for a service's
+            // failure, or an unchecked exception of a service (a bug, Go's panic), thrown as it is.
             Throwable cause = e.getCause();
             if (cause instanceof FriendsException f) {
                 throw f;
-            }
-            if (cause instanceof InterruptedException i) {
-                throw i;
             }
             if (cause instanceof RuntimeException r) {
                 throw r;
@@ -134,6 +137,8 @@ public final class FriendsHandler {
             if (cause instanceof Error err) {
                 throw err;
             }
+            // Not reached: the tasks throw no other checked exception than InterruptedException, and
+            // the group never reports those of its own cancellation (only the group interrupts them).
             throw new FriendsException("listing the friends of user " + userId + " failed", cause);
         }
         return result; // the reducer's thread has ended: await() joined it
