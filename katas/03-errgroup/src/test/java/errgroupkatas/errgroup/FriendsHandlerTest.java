@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import errgroupkatas.story.FriendsException;
-import errgroupkatas.story.ProfileService;
 import errgroupkatas.story.User;
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
@@ -235,20 +234,9 @@ class FriendsHandlerTest {
         Gate answer = Gate.closed("profile(1002) answers, then its service throws " + kind);
         Throwable unchecked = kind.create();
         friends.with(USER, List.of(1001L, 1002L, 1003L));
-        profiles.byDefault(Reply.when(never)).on(1002, Reply.when(answer));
-        ProfileService throwing = id -> {
-            User user = profiles.profile(id); // records the call; 1001 and 1003 wait for a gate that never opens
-            if (id == 1002) {
-                if (unchecked instanceof Error e) {
-                    throw e;
-                }
-                throw (RuntimeException) unchecked;
-            }
-            return user;
-        };
-        FriendsHandler handler = new FriendsHandler(friends, throwing, MAPPERS);
+        profiles.byDefault(Reply.when(never)).on(1002, Reply.when(answer).failingWith(() -> unchecked));
 
-        var call = KATA.call(() -> handler.friendsOf(USER)).showing(log);
+        var call = friendsOfUser();
         for (long id = 1001; id <= 1003; id++) {
             call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
         }

@@ -21,9 +21,9 @@ import java.util.function.Supplier;
 public final class Reply {
     private final Gate gate;
     private final Duration latency;
-    private final Function<String, ? extends Exception> failure;
+    private final Function<String, ? extends Throwable> failure;
 
-    private Reply(Gate gate, Duration latency, Function<String, ? extends Exception> failure) {
+    private Reply(Gate gate, Duration latency, Function<String, ? extends Throwable> failure) {
         this.gate = gate;
         this.latency = latency;
         this.failure = failure;
@@ -66,7 +66,7 @@ public final class Reply {
      * The same reply, but it throws what {@code failure} supplies: a checked exception the
      * service declares, or any {@link RuntimeException} or {@link Error} (a "panic").
      */
-    public Reply failingWith(Supplier<? extends Exception> failure) {
+    public Reply failingWith(Supplier<? extends Throwable> failure) {
         Objects.requireNonNull(failure, "failure");
         return new Reply(gate, latency, call -> failure.get());
     }
@@ -92,12 +92,15 @@ public final class Reply {
             Thread.sleep(latency);
         }
         if (failure != null) {
-            Exception e = failure.apply(call);
+            Throwable e = failure.apply(call);
             if (e instanceof ServiceException se) {
                 throw se;
             }
             if (e instanceof RuntimeException re) {
                 throw re;
+            }
+            if (e instanceof Error err) {
+                throw err;
             }
             if (e instanceof InterruptedException ie) {
                 throw ie;

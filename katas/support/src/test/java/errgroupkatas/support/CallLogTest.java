@@ -36,6 +36,17 @@ class CallLogTest {
     }
 
     @Test
+    @DisplayName("throw what failingWith supplies, an unchecked exception or an Error (Go's panic) too, and record it as failed")
+    void failsWithAnyUncheckedThrowable() {
+        profiles.on(1, Reply.immediately().failingWith(() -> new IllegalStateException("a bug")));
+        profiles.on(2, Reply.immediately().failingWith(() -> new Error("a panic")));
+
+        assertThatThrownBy(() -> profiles.profile(1)).isInstanceOf(IllegalStateException.class).hasMessage("a bug");
+        assertThatThrownBy(() -> profiles.profile(2)).isExactlyInstanceOf(Error.class).hasMessage("a panic");
+        assertThat(log.calls()).extracting(Call::outcome).containsExactly(Call.Outcome.FAILED, Call.Outcome.FAILED);
+    }
+
+    @Test
     @DisplayName("count the calls in flight at once, while gates hold them")
     void countsConcurrency() throws Exception {
         Gate gate = Gate.closed("all");
