@@ -176,7 +176,9 @@ public final class CallLog {
 
     private void awaitThat(String what, java.util.concurrent.Callable<Boolean> condition, Duration atMost) {
         try {
-            await(what).atMost(atMost).pollInterval(Duration.ofMillis(2)).pollDelay(Duration.ZERO).until(condition);
+            // dontCatchUncaughtExceptions: a kata thread's death is LostErrors' to report, not this wait's.
+            await(what).atMost(atMost).pollInterval(Duration.ofMillis(2)).pollDelay(Duration.ZERO)
+                    .dontCatchUncaughtExceptions().until(condition);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("Waited " + atMost.toMillis() + " ms for " + what
                     + ", but it did not happen.\n" + timeline(), e);

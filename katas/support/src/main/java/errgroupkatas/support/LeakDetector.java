@@ -105,8 +105,9 @@ public final class LeakDetector {
      */
     public void assertNoLeaks(Duration grace, String hint) {
         try {
+            // dontCatchUncaughtExceptions: a thread that dies meanwhile is LostErrors' to report.
             await("no leaked threads").atMost(grace).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                    .until(() -> leakedNow().isEmpty());
+                    .dontCatchUncaughtExceptions().until(() -> leakedNow().isEmpty());
         } catch (ConditionTimeoutException e) {
             List<LeakedThread> leaked = leakedNow();
             if (leaked.isEmpty()) {

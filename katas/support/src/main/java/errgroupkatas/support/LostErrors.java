@@ -2,6 +2,7 @@ package errgroupkatas.support;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 
 /**
  * Finds the errors kata code lost: exceptions that ended a thread because nothing caught them.
@@ -10,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the kata code starts must catch what its work throws and hand it to the caller.
  *
  * <p>It is the JVM's default uncaught-exception handler, installed once by the first
- * {@link #snapshot} and kept: it records every such death (thread id, thread, exception), then
- * prints the exception as the JVM would have. It sees platform and virtual threads alike, raw
+ * {@link #snapshot} and kept (Awaitility is told to leave it alone during its waits): it records
+ * every such death (thread id, thread, exception), then prints the exception as the JVM would
+ * have. It sees platform and virtual threads alike, raw
  * {@code Thread}s and executors' workers ({@code execute}, not {@code submit}: a
  * {@code Future} keeps its task's exception), unless the code set a handler of its own on the
  * thread. Take a {@link #snapshot} before the code runs; afterwards {@link #lostSince} lists the
@@ -45,6 +47,10 @@ public final class LostErrors {
         if (installed) {
             return;
         }
+        // Awaitility by default swaps in a handler of its own for the length of every await and
+        // rethrows a death in the awaiting thread; then the death would be missed here and turn up
+        // as some wait's error instead. Every death is this class's to report.
+        Awaitility.doNotCatchUncaughtExceptionsByDefault();
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
             DEATHS.add(new Death(thread.threadId(), describe(thread), error));

@@ -2,8 +2,11 @@ package errgroupkatas.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import errgroupkatas.support.planted.LeakyCode;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,29 @@ class LostErrorsTest {
                 .hasMessageContaining("LeakyCode.failLookup")
                 .hasMessageContaining("<- kata code")
                 .hasMessageContaining("the hint");
+    }
+
+    @Test
+    @DisplayName("records a death that happens during an Awaitility wait, which Awaitility would otherwise rethrow as the wait's own error")
+    void deathDuringAnAwaitilityWait() {
+        LostErrors lostErrors = LostErrors.snapshot(PLANTED);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread thrower = Thread.ofVirtual().name("planted-late-thrower").start(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            throw new IllegalStateException("planted: died during the wait");
+        });
+        // The thread is released from inside the wait's first poll, so it dies while the wait runs.
+        await("the planted thread ended").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).until(() -> {
+            release.countDown();
+            return !thrower.isAlive();
+        });
+
+        assertThat(lostErrors.lostSince()).singleElement()
+                .satisfies(d -> assertThat(d.error()).hasMessage("planted: died during the wait"));
     }
 
     @Test
