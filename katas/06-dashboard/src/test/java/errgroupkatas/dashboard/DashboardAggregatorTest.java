@@ -226,6 +226,28 @@ class DashboardAggregatorTest {
 
     @Test
     @Order(8)
+    @DisplayName("a timeout names the service still missing: TimeoutException(\"… waiting for the order service\")")
+    void timeoutNamesTheMissingService() {
+        for (String missing : List.of("profile service", "order service")) {
+            CallLog log = new CallLog();
+            Reply never = Reply.when(Gate.closed("never answers"));
+            var profiles = new FakeProfileService(log).byDefault(missing.equals("profile service") ? never
+                    : Reply.immediately());
+            var orders = new FakeOrderService(log).replying(missing.equals("order service") ? never
+                    : Reply.immediately());
+            var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(200)),
+                    withLogger(logger));
+
+            Throwable thrown = KATA.call(() -> dashboard.aggregate(USER)).showing(log).awaitWithin(DEADLINE).threw();
+
+            assertThat(thrown).as("the %s never answers, the other service at once; timeout 200 ms: the"
+                    + " TimeoutException must say what the dashboard was still waiting for; %s", missing, KATA.hint(3))
+                    .isInstanceOf(TimeoutException.class).hasMessageContaining(missing);
+        }
+    }
+
+    @Test
+    @Order(9)
     @DisplayName("an interrupted caller gets InterruptedException, and both calls have ended, interrupted")
     void callerInterruptCancelsBothCalls() {
         profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
@@ -245,7 +267,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @DisplayName("success is logged at INFO with the line, and nothing at ERROR")
     void logsSuccessAtInfo() {
         start(aggregator()).awaitWithin(DEADLINE).returned();
@@ -256,7 +278,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @DisplayName("a failure is logged at ERROR with its exception")
     void logsFailureAtError() {
         orders.replying(Reply.immediately().failing());
@@ -273,7 +295,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @DisplayName("a timeout is logged at ERROR with its TimeoutException")
     void logsTimeoutAtError() {
         profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
@@ -287,7 +309,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @DisplayName("invalid options fail at construction, with a message that names what is wrong")
     void validatesOptions() {
         assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(null)))
@@ -298,12 +320,18 @@ class DashboardAggregatorTest {
                 .as("a negative timeout").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
         assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withLogger(null)))
                 .as("a null logger").isInstanceOf(NullPointerException.class).hasMessageContaining("logger");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(NO_TIMEOUT_HERE), null))
-                .as("a null option").isInstanceOf(NullPointerException.class).hasMessageContaining("option");
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(NO_TIMEOUT_HERE), null,
+                withLogger(logger))).as("a null option, the 2nd of 3: the message names it by its position, counting"
+                        + " from 1").isInstanceOf(NullPointerException.class).hasMessageContaining("option 2");
         assertThatThrownBy(() -> DashboardAggregator.create(null, orders))
                 .as("a null profile service").isInstanceOf(NullPointerException.class).hasMessageContaining("profile");
         assertThatThrownBy(() -> DashboardAggregator.create(profiles, null))
                 .as("a null order service").isInstanceOf(NullPointerException.class).hasMessageContaining("order");
+        Option forgetful = settings -> null;
+        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, forgetful, withLogger(logger)))
+                .as("a home-made option, the 1st of 2, that returns null settings: the message names it by its"
+                        + " position, counting from 1").isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("option 1");
         Option zeroTimeout = settings -> new Option.Settings(Duration.ZERO, settings.logger());
         assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, zeroTimeout))
                 .as("a home-made option that sets a zero timeout: create must check the settings it ends with")
@@ -312,7 +340,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @DisplayName("without options it applies the defaults: a 1 s timeout, and a System.Logger named after the class")
     void appliesTheDefaults() {
         DashboardAggregator plain = DashboardAggregator.create(profiles, orders);
@@ -334,7 +362,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @DisplayName("options apply in order: a later option overrides an earlier one")
     void laterOptionsWin() {
         CapturingLogger other = new CapturingLogger();
