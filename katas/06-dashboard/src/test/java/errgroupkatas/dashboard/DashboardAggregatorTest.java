@@ -6,7 +6,7 @@ import static errgroupkatas.dashboard.ServiceCalls.only;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
 import errgroupkatas.support.Call;
@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -312,31 +313,37 @@ class DashboardAggregatorTest {
     @Order(13)
     @DisplayName("invalid options fail at construction, with a message that names what is wrong")
     void validatesOptions() {
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(null)))
-                .as("a null timeout").isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ZERO)))
-                .as("a zero timeout").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(-5))))
-                .as("a negative timeout").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withLogger(null)))
-                .as("a null logger").isInstanceOf(NullPointerException.class).hasMessageContaining("logger");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(NO_TIMEOUT_HERE), null,
-                withLogger(logger))).as("a null option, the 2nd of 3: the message names it by its position, counting"
-                        + " from 1").isInstanceOf(NullPointerException.class).hasMessageContaining("option 2");
-        assertThatThrownBy(() -> DashboardAggregator.create(null, orders))
-                .as("a null profile service").isInstanceOf(NullPointerException.class).hasMessageContaining("profile");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, null))
-                .as("a null order service").isInstanceOf(NullPointerException.class).hasMessageContaining("order");
+        refused("a null timeout", NullPointerException.class, "timeout",
+                () -> DashboardAggregator.create(profiles, orders, withTimeout(null)));
+        refused("a zero timeout", IllegalArgumentException.class, "timeout",
+                () -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ZERO)));
+        refused("a negative timeout", IllegalArgumentException.class, "timeout",
+                () -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(-5))));
+        refused("a null logger", NullPointerException.class, "logger",
+                () -> DashboardAggregator.create(profiles, orders, withLogger(null)));
+        refused("a null option, the 2nd of 3 (named by its position, counting from 1)", NullPointerException.class,
+                "option 2", () -> DashboardAggregator.create(profiles, orders, withTimeout(NO_TIMEOUT_HERE), null,
+                        withLogger(logger)));
+        refused("a null profile service", NullPointerException.class, "profile",
+                () -> DashboardAggregator.create(null, orders));
+        refused("a null order service", NullPointerException.class, "order",
+                () -> DashboardAggregator.create(profiles, null));
         Option forgetful = settings -> null;
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, forgetful, withLogger(logger)))
-                .as("a home-made option, the 1st of 2, that returns null settings: the message names it by its"
-                        + " position, counting from 1").isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("option 1");
+        refused("a home-made option, the 1st of 2, that returns null settings (named by its position, counting from"
+                + " 1)", NullPointerException.class, "option 1",
+                () -> DashboardAggregator.create(profiles, orders, forgetful, withLogger(logger)));
         Option zeroTimeout = settings -> new Option.Settings(Duration.ZERO, settings.logger());
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, zeroTimeout))
-                .as("a home-made option that sets a zero timeout: create must check the settings it ends with")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        refused("a home-made option that sets a zero timeout (create must check the settings it ends with)",
+                IllegalArgumentException.class, "timeout",
+                () -> DashboardAggregator.create(profiles, orders, zeroTimeout));
         assertThat(log.calls()).as("no service is called by a failed construction").isEmpty();
+    }
+
+    /** {@code create} refuses {@code what} with a {@code type} whose message contains {@code named}. */
+    private static void refused(String what, Class<? extends RuntimeException> type, String named,
+            ThrowingCallable create) {
+        assertThatExceptionOfType(type).as("%s: create must refuse it with %s, its message naming \"%s\"", what,
+                type.getSimpleName(), named).isThrownBy(create).withMessageContaining(named);
     }
 
     @Test
