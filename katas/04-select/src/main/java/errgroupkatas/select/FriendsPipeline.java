@@ -36,6 +36,7 @@ public final class FriendsPipeline {
 
     /**
      * @param mappers how many profile lookups may run at once (at least 1)
+     * @throws IllegalArgumentException if {@code mappers} is less than 1
      */
     public FriendsPipeline(FriendService friends, ProfileService profiles, int mappers) {
         throw new UnsupportedOperationException(

@@ -137,14 +137,16 @@ class ChannelTest {
 
     @Test
     @Order(6)
-    @DisplayName("close lets receivers drain what is buffered, then they see end-of-stream, every time")
+    @DisplayName("close lets receivers drain what is buffered, then they see end-of-stream, every time;"
+            + " isClosed says whether close was called")
     void closeDrainsThenEnds() {
         Channel<String> ch = new Channel<>(3);
         send(ch, "a");
         send(ch, "b");
+        assertThat(ch.isClosed()).as("isClosed() of a channel nobody closed yet; %s", KATA.hint(1)).isFalse();
         ch.close();
 
-        assertThat(ch.isClosed()).isTrue();
+        assertThat(ch.isClosed()).as("isClosed() after close(); %s", KATA.hint(1)).isTrue();
         assertThat(List.of(receive(ch), receive(ch), receive(ch), receive(ch)))
                 .as("receives after sending a, b and closing: the buffered values first, then end-of-stream"
                         + " (empty) every time; %s", KATA.hint(1))
@@ -248,8 +250,69 @@ class ChannelTest {
         next.awaitWithin(BOUND).returned();
     }
 
+    /**
+     * The one moment that rule 4 leaves open: the interrupt arrives just as a receiver takes the
+     * value. Both outcomes are right, if they are told apart honestly: the send delivered (it returns
+     * normally, with its interrupt status still set for the code after it) or it did not (it throws
+     * InterruptedException, and no receiver ever gets its value). A send that throws although its
+     * value was taken tells its caller "not delivered" about a delivered value.
+     *
+     * <p>Statistical, because no deterministic design exists: the moment lies inside the channel's
+     * own lock hand-over, where no gate or fake can hold a thread. Each round blocks 4 senders,
+     * interrupts them and at once receives 4 times; some sends lose the race to their interrupt,
+     * some win it, and some (a few in a hundred, also under load) meet it at the very moment. A
+     * correct channel can never fail this test; a wrong one fails almost every run.
+     */
     @Test
     @Order(12)
+    @DisplayName("a send interrupted just as a receiver takes its value: it either delivered (returns, interrupt"
+            + " status still set) or not (throws InterruptedException, value never received)")
+    void interruptRacingAReceiver() {
+        int senders = 4;
+        long budget = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        for (int round = 0; round < 150 && System.nanoTime() - budget < 0; round++) {
+            Channel<String> ch = new Channel<>(0);
+            List<KataCall<Void>> sends = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                sends.add(sending(ch, round + ":" + s, "on an unbuffered channel, interrupted as a receiver comes"));
+            }
+            sends.forEach(ChannelTest::awaitBlocked);
+            List<String> received = now("interrupt " + senders + " blocked senders, then at once " + senders
+                    + " receive(0 ms)", () -> {
+                        sends.forEach(KataCall::interrupt);
+                        List<String> got = new ArrayList<>();
+                        for (int i = 0; i < senders; i++) {
+                            try {
+                                ch.receive(Duration.ZERO).ifPresent(got::add);
+                            } catch (TimeoutException e) {
+                                // no sender left waiting: the others gave up at their interrupt
+                            }
+                        }
+                        return got;
+                    });
+            for (int s = 0; s < senders; s++) {
+                String value = round + ":" + s;
+                Outcome<Void> o = sends.get(s).awaitWithin(BOUND);
+                if (o.thrown() instanceof InterruptedException) {
+                    assertThat(received).as("send(%s) threw InterruptedException (\"not delivered\"), but a receiver"
+                            + " got its value: a send whose value was taken at the moment of the interrupt has"
+                            + " delivered, and must return normally (with the interrupt status set again); %s",
+                            value, KATA.hint(3)).doesNotContain(value);
+                } else {
+                    assertThat(o.thrown()).as("what the interrupted send(%s) threw", value).isNull();
+                    assertThat(received).as("send(%s) returned normally (\"delivered\"), so a receiver must have its"
+                            + " value", value).contains(value);
+                    assertThat(o.interruptFlagLeft()).as("send(%s) was interrupted and returned normally because its"
+                            + " value was taken at that moment, but it cleared the interrupt status: the interrupt is"
+                            + " lost for the code after the send. Set it again before returning; %s",
+                            value, KATA.hint(3)).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(13)
     @DisplayName("an interrupted receive throws InterruptedException and takes nothing")
     void interruptedReceive() {
         Channel<String> ch = new Channel<>(1);
@@ -266,7 +329,7 @@ class ChannelTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     @DisplayName("receive with a timeout gives up with TimeoutException, not before the timeout")
     void receiveTimesOut() {
         Channel<String> ch = new Channel<>(1);
@@ -285,7 +348,7 @@ class ChannelTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @DisplayName("forEach receives every value in order and ends at close; an exception from the action stops it")
     void forEachEndsAtClose() {
         Channel<String> ch = new Channel<>(4);
@@ -317,7 +380,7 @@ class ChannelTest {
 
     @ParameterizedTest(name = "capacity {0}")
     @ValueSource(ints = {0, 1, 8})
-    @Order(15)
+    @Order(16)
     @DisplayName("many senders and receivers at once: every value arrives exactly once, in each sender's order")
     void manySendersAndReceivers(int capacity) throws InterruptedException {
         Channel<String> ch = new Channel<>(capacity);

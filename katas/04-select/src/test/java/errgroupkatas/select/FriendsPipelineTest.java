@@ -112,6 +112,45 @@ class FriendsPipelineTest {
 
     @Test
     @Order(3)
+    @DisplayName("limit 0 gets an empty list; a negative limit is refused with IllegalArgumentException")
+    void limitZeroOrMore() {
+        friends.with(USER, FakeFriendService.friendIds(5));
+
+        assertThat(first(0).awaitWithin(BOUND).returned())
+                .as("firstFriends(limit 0) of a user with 5 friends: the first none of them%n%s", log.timeline())
+                .isEmpty();
+        assertThat(first(-1).awaitWithin(BOUND).threw()).as("firstFriends(limit -1): there is no first -1 friends")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("one mapper is enough to list every friend; fewer than one is refused with IllegalArgumentException")
+    void atLeastOneMapper() {
+        List<Long> ids = FakeFriendService.friendIds(5);
+        friends.with(USER, ids);
+        FriendsPipeline single;
+        try {
+            single = new FriendsPipeline(friends, profiles, 1);
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError("new FriendsPipeline(…, mappers 1) was refused, but one mapper makes a pipeline"
+                    + " too: it looks the profiles up one at a time", e);
+        }
+
+        List<User> result = KATA.call(() -> single.firstFriends(USER, 100, NO_DEADLINE)).showing(log)
+                .awaitWithin(BOUND).returned();
+
+        assertThat(result).as("firstFriends(limit 100) with 1 mapper, of a user with 5 friends%n%s", log.timeline())
+                .containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
+        assertThatCalls(log).withHint(KATA.hint(3)).neverExceededConcurrency("profile(", 1);
+        Throwable refused = KATA.call("new FriendsPipeline(…, mappers 0)", () -> new FriendsPipeline(friends, profiles, 0))
+                .awaitWithin(BOUND).threw();
+        assertThat(refused).as("new FriendsPipeline(…, mappers 0): no stage could ever look a profile up")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @Order(5)
     @DisplayName("looks profiles up on exactly `mappers` stages at once: reaches the limit, never exceeds it")
     void mappersRunInParallel() {
         CallLog lookups = new CallLog();
@@ -131,7 +170,7 @@ class FriendsPipelineTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     @DisplayName("first k friends: stops after k and releases the stages blocked sending (nothing failed)")
     void firstKStopsEarly() {
         friends.with(USER, FakeFriendService.friendIds(40));
@@ -146,7 +185,26 @@ class FriendsPipelineTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
+    @DisplayName("first k friends: the early stop cancels the stages, never the caller: its thread is not left"
+            + " interrupted, and can call the pipeline again")
+    void earlyStopLeavesTheCallerAlone() {
+        friends.with(USER, FakeFriendService.friendIds(10));
+
+        Outcome<List<List<User>>> outcome = KATA.call(() -> List.of(pipeline.firstFriends(USER, 2, NO_DEADLINE),
+                pipeline.firstFriends(USER, 2, NO_DEADLINE))).showing(log).awaitWithin(BOUND);
+
+        assertThat(outcome.thrown()).as("two firstFriends(limit 2) in a row on one thread: both should return, but"
+                + " the thread got an exception. Cancelling interrupts the stages' threads, never the caller's: an"
+                + " interrupt status left on the caller fails its next blocking call; %s", KATA.hint(2)).isNull();
+        assertThat(outcome.value()).as("the two lists").allSatisfy(l -> assertThat(l).hasSize(2));
+        assertThat(outcome.interruptFlagLeft()).as("the caller's interrupt status after two early stops (nobody"
+                + " interrupted the caller): cancelling interrupts the stages' threads, never the caller's; %s",
+                KATA.hint(2)).isFalse();
+    }
+
+    @Test
+    @Order(8)
     @DisplayName("first k friends: mappers blocked handing over a profile when the consumer stops are released")
     void earlyStopReleasesBlockedSenders() {
         friends.with(USER, FakeFriendService.friendIds(MAPPERS + 3));
@@ -178,7 +236,7 @@ class FriendsPipelineTest {
     }
 
     @Test
-    @Order(6)
+    @Order(9)
     @DisplayName("first k friends: a lookup still in flight when the consumer stops is interrupted")
     void earlyStopInterruptsInFlightLookups() {
         friends.with(USER, List.of(1001L, 1002L, 1003L, 1004L, 1005L));
@@ -205,7 +263,7 @@ class FriendsPipelineTest {
     }
 
     @Test
-    @Order(7)
+    @Order(10)
     @DisplayName("a failed lookup fails the call promptly with FriendsException naming the friend, and cancels the rest")
     void failedLookup() {
         friends.with(USER, FakeFriendService.friendIds(10));
@@ -222,7 +280,7 @@ class FriendsPipelineTest {
     }
 
     @Test
-    @Order(8)
+    @Order(11)
     @DisplayName("a failed friend-id stream fails the call promptly with FriendsException naming the user")
     void failedProducer() {
         friends.with(USER, FakeFriendService.friendIds(10)).onNext(2, Reply.immediately().failing());
@@ -240,7 +298,7 @@ class FriendsPipelineTest {
     }
 
     @Test
-    @Order(9)
+    @Order(12)
     @DisplayName("a failing consumer: its very exception reaches the caller, and the stages are cancelled")
     void failingConsumer() {
         friends.with(USER, List.of(1001L, 1002L, 1003L, 1004L));
@@ -263,7 +321,7 @@ class FriendsPipelineTest {
     }
 
     @Test
-    @Order(10)
+    @Order(13)
     @DisplayName("an interrupted caller gets InterruptedException promptly, and every stage is interrupted")
     void interruptedCaller() {
         friends.with(USER, FakeFriendService.friendIds(10));
@@ -282,7 +340,53 @@ class FriendsPipelineTest {
     }
 
     @Test
-    @Order(11)
+    @Order(14)
+    @DisplayName("an interrupt that comes while the pipeline waits for its cancelled stages is kept: it still waits"
+            + " for them, then lets the interrupt through")
+    void interruptWhileJoiningIsKept() {
+        friends.with(USER, List.of(1001L, 1002L));
+        profiles.on(1002, Reply.when(never));
+        Gate windDown = Gate.closed("the cancelled profile(1002) may end");
+        StubbornProfiles stubborn = new StubbornProfiles(profiles, windDown);
+        FriendsPipeline withStubbornLookups = new FriendsPipeline(friends, stubborn, MAPPERS);
+
+        var call = KATA.call(() -> {
+            withStubbornLookups.forEachFriend(USER, NO_DEADLINE, user -> {
+                log.awaitCall("profile(1002)", BOUND); // in flight when the consumer stops
+                return false;
+            });
+            return "stopped";
+        }).showing(log);
+        // The consumer stops; the pipeline cancels profile(1002), which then ignores interrupts until
+        // windDown opens: the pipeline is waiting for it. Now the caller is interrupted.
+        try {
+            await("profile(1002) cancelled").atMost(BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                    .until(() -> call.isDone() || stubborn.windingDown() > 0);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("The consumer stopped early while profile(1002) was in flight, but the pipeline"
+                    + " did not cancel it within " + BOUND.toMillis() + " ms.\n" + log.timeline() + KATA.hint(2), e);
+        }
+        call.interrupt();
+        boolean endedWhileAStageRan = call.watchFor(call::isDone, Duration.ofMillis(200));
+        windDown.open();
+        Outcome<String> outcome = call.awaitWithin(BOUND);
+
+        assertThat(endedWhileAStageRan).as("forEachFriend ended while the cancelled profile(1002) was still running"
+                + " (it ignores interrupts until the test lets it end): an interrupt of the caller is no reason to"
+                + " leave a stage behind; keep joining%n%s%s", log.timeline(), KATA.hint(3)).isFalse();
+        if (outcome.thrown() == null) {
+            assertThat(outcome.interruptFlagLeft()).as("the caller was interrupted while the pipeline waited for its"
+                    + " cancelled stages, and forEachFriend returned (the early stop is a success) with the interrupt"
+                    + " status cleared: the interrupt was swallowed. Set it again once every stage has ended (or"
+                    + " throw InterruptedException); %s", KATA.hint(3)).isTrue();
+        } else {
+            assertThat(outcome.thrown()).as("what forEachFriend threw when its caller was interrupted while it waited"
+                    + " for its stages").isInstanceOf(InterruptedException.class);
+        }
+    }
+
+    @Test
+    @Order(15)
     @DisplayName("a deadline of 200 ms against lookups that take forever: TimeoutException, and the stages cancelled")
     void deadlinePasses() {
         friends.with(USER, FakeFriendService.friendIds(10));

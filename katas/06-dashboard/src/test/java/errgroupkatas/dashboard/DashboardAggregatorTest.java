@@ -6,7 +6,7 @@ import static errgroupkatas.dashboard.ServiceCalls.only;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
 import errgroupkatas.support.Call;
@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -226,6 +227,28 @@ class DashboardAggregatorTest {
 
     @Test
     @Order(8)
+    @DisplayName("a timeout names the service still missing: TimeoutException(\"… waiting for the order service\")")
+    void timeoutNamesTheMissingService() {
+        for (String missing : List.of("profile service", "order service")) {
+            CallLog log = new CallLog();
+            Reply never = Reply.when(Gate.closed("never answers"));
+            var profiles = new FakeProfileService(log).byDefault(missing.equals("profile service") ? never
+                    : Reply.immediately());
+            var orders = new FakeOrderService(log).replying(missing.equals("order service") ? never
+                    : Reply.immediately());
+            var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(200)),
+                    withLogger(logger));
+
+            Throwable thrown = KATA.call(() -> dashboard.aggregate(USER)).showing(log).awaitWithin(DEADLINE).threw();
+
+            assertThat(thrown).as("the %s never answers, the other service at once; timeout 200 ms: the"
+                    + " TimeoutException must say what the dashboard was still waiting for; %s", missing, KATA.hint(3))
+                    .isInstanceOf(TimeoutException.class).hasMessageContaining(missing);
+        }
+    }
+
+    @Test
+    @Order(9)
     @DisplayName("an interrupted caller gets InterruptedException, and both calls have ended, interrupted")
     void callerInterruptCancelsBothCalls() {
         profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
@@ -245,7 +268,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     @DisplayName("success is logged at INFO with the line, and nothing at ERROR")
     void logsSuccessAtInfo() {
         start(aggregator()).awaitWithin(DEADLINE).returned();
@@ -256,7 +279,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     @DisplayName("a failure is logged at ERROR with its exception")
     void logsFailureAtError() {
         orders.replying(Reply.immediately().failing());
@@ -273,7 +296,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     @DisplayName("a timeout is logged at ERROR with its TimeoutException")
     void logsTimeoutAtError() {
         profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
@@ -287,32 +310,44 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     @DisplayName("invalid options fail at construction, with a message that names what is wrong")
     void validatesOptions() {
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(null)))
-                .as("a null timeout").isInstanceOf(NullPointerException.class).hasMessageContaining("timeout");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ZERO)))
-                .as("a zero timeout").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(-5))))
-                .as("a negative timeout").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withLogger(null)))
-                .as("a null logger").isInstanceOf(NullPointerException.class).hasMessageContaining("logger");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, withTimeout(NO_TIMEOUT_HERE), null))
-                .as("a null option").isInstanceOf(NullPointerException.class).hasMessageContaining("option");
-        assertThatThrownBy(() -> DashboardAggregator.create(null, orders))
-                .as("a null profile service").isInstanceOf(NullPointerException.class).hasMessageContaining("profile");
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, null))
-                .as("a null order service").isInstanceOf(NullPointerException.class).hasMessageContaining("order");
+        refused("a null timeout", NullPointerException.class, "timeout",
+                () -> DashboardAggregator.create(profiles, orders, withTimeout(null)));
+        refused("a zero timeout", IllegalArgumentException.class, "timeout",
+                () -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ZERO)));
+        refused("a negative timeout", IllegalArgumentException.class, "timeout",
+                () -> DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(-5))));
+        refused("a null logger", NullPointerException.class, "logger",
+                () -> DashboardAggregator.create(profiles, orders, withLogger(null)));
+        refused("a null option, the 2nd of 3 (named by its position, counting from 1)", NullPointerException.class,
+                "option 2", () -> DashboardAggregator.create(profiles, orders, withTimeout(NO_TIMEOUT_HERE), null,
+                        withLogger(logger)));
+        refused("a null profile service", NullPointerException.class, "profile",
+                () -> DashboardAggregator.create(null, orders));
+        refused("a null order service", NullPointerException.class, "order",
+                () -> DashboardAggregator.create(profiles, null));
+        Option forgetful = settings -> null;
+        refused("a home-made option, the 1st of 2, that returns null settings (named by its position, counting from"
+                + " 1)", NullPointerException.class, "option 1",
+                () -> DashboardAggregator.create(profiles, orders, forgetful, withLogger(logger)));
         Option zeroTimeout = settings -> new Option.Settings(Duration.ZERO, settings.logger());
-        assertThatThrownBy(() -> DashboardAggregator.create(profiles, orders, zeroTimeout))
-                .as("a home-made option that sets a zero timeout: create must check the settings it ends with")
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        refused("a home-made option that sets a zero timeout (create must check the settings it ends with)",
+                IllegalArgumentException.class, "timeout",
+                () -> DashboardAggregator.create(profiles, orders, zeroTimeout));
         assertThat(log.calls()).as("no service is called by a failed construction").isEmpty();
     }
 
+    /** {@code create} refuses {@code what} with a {@code type} whose message contains {@code named}. */
+    private static void refused(String what, Class<? extends RuntimeException> type, String named,
+            ThrowingCallable create) {
+        assertThatExceptionOfType(type).as("%s: create must refuse it with %s, its message naming \"%s\"", what,
+                type.getSimpleName(), named).isThrownBy(create).withMessageContaining(named);
+    }
+
     @Test
-    @Order(13)
+    @Order(14)
     @DisplayName("without options it applies the defaults: a 1 s timeout, and a System.Logger named after the class")
     void appliesTheDefaults() {
         DashboardAggregator plain = DashboardAggregator.create(profiles, orders);
@@ -334,7 +369,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @DisplayName("options apply in order: a later option overrides an earlier one")
     void laterOptionsWin() {
         CapturingLogger other = new CapturingLogger();

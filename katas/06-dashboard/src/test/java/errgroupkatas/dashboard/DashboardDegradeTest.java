@@ -79,8 +79,8 @@ class DashboardDegradeTest {
 
     @Test
     @Order(3)
-    @DisplayName("bonus: an order service still silent when the timeout passes degrades the line too, and its call"
-            + " has ended, interrupted")
+    @DisplayName("bonus: an order service still silent when the timeout passes degrades the line too, logged at"
+            + " WARNING with its TimeoutException, and its call has ended, interrupted")
     void degradesWhenOrdersAreLate() {
         orders.replying(Reply.after(Duration.ofSeconds(10)));
 
@@ -89,6 +89,10 @@ class DashboardDegradeTest {
         assertThat(outcome.returned()).as("the line when the orders were late%n%s", log.timeline())
                 .isEqualTo(DEGRADED);
         assertEndedInterrupted("latestOrder(", "the timeout passed");
+        assertThat(logger.at(Level.WARNING)).as("WARNING entries; expected one that carries why the orders are"
+                        + " missing: the TimeoutException of the late order call. Logged:%n%s", logger.dump())
+                .anySatisfy(e -> assertThat(e.thrown()).isInstanceOf(TimeoutException.class));
+        assertThat(logger.at(Level.ERROR)).as("a degraded line is not an error. Logged:%n%s", logger.dump()).isEmpty();
     }
 
     @Test
@@ -120,5 +124,25 @@ class DashboardDegradeTest {
         assertThat(outcome.thrown()).as("what aggregateOrDegrade did when the profile was late")
                 .isInstanceOf(TimeoutException.class);
         assertEndedInterrupted("profile(", "the timeout passed");
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("bonus: otherwise it logs as aggregate does: the line at INFO, a failure at ERROR with its exception")
+    void logsLikeAggregate() {
+        assertThat(start(Duration.ofSeconds(10)).awaitWithin(DEADLINE).returned()).isEqualTo(LINE);
+        assertThat(logger.at(Level.INFO)).as("INFO entries after a full line; expected one with the line \"%s\"."
+                + " Logged:%n%s", LINE, logger.dump()).anySatisfy(e -> assertThat(e.message()).contains(LINE));
+
+        profiles.byDefault(Reply.immediately().failing());
+        Throwable thrown = start(Duration.ofSeconds(10)).awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("what aggregateOrDegrade threw when the profile service failed")
+                .isInstanceOf(DashboardException.class);
+        Throwable failure = log.failed().getFirst().failure();
+        assertThat(logger.at(Level.ERROR))
+                .as("ERROR entries; expected one carrying the exception (the one thrown, or the service's failure)."
+                        + " Logged:%n%s", logger.dump())
+                .singleElement().satisfies(e -> assertThat(e.thrown()).isIn(thrown, failure));
     }
 }

@@ -121,7 +121,7 @@ public final class Channel<T> {
             if (closed) {
                 throw new ClosedException("send on a closed channel");
             }
-            if (senders.isEmpty() && buffer.size() < capacity) {
+            if (buffer.size() < capacity) { // senders queue only while it is full: none is ahead of this one
                 buffer.addLast(value);
                 receivable.signal();
                 return;

@@ -39,6 +39,7 @@ public final class FriendsPipeline {
 
     /**
      * @param mappers how many profile lookups may run at once (at least 1)
+     * @throws IllegalArgumentException if {@code mappers} is less than 1
      */
     public FriendsPipeline(FriendService friends, ProfileService profiles, int mappers) {
         this.friends = Objects.requireNonNull(friends, "friends");
@@ -65,13 +66,12 @@ public final class FriendsPipeline {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
         List<User> result = new ArrayList<>();
-        if (limit == 0) {
-            return result;
+        if (limit > 0) { // limit 0: the empty list is the answer, no stage needs to start
+            forEachFriend(userId, deadline, user -> {
+                result.add(user);
+                return result.size() < limit;
+            });
         }
-        forEachFriend(userId, deadline, user -> {
-            result.add(user);
-            return result.size() < limit;
-        });
         return result;
     }
 
@@ -107,7 +107,8 @@ public final class FriendsPipeline {
         Channel<Long> ids = new Channel<>(0);
         Channel<User> found = new Channel<>(0);
         Stages stages = new Stages();
-        stages.start("friend-ids", () -> produce(userId, ids));
+        // The mappers first: they wait for ids until the producer, started last, sends them. So no
+        // stage can fail before every stage has started, and a failure's cancel reaches them all.
         AtomicInteger mappersLeft = new AtomicInteger(mappers);
         for (int i = 0; i < mappers; i++) {
             stages.start("mapper-" + i, () -> {
@@ -120,6 +121,7 @@ public final class FriendsPipeline {
                 }
             });
         }
+        stages.start("friend-ids", () -> produce(userId, ids));
         try {
             while (true) {
                 long left = deadlineNanos - System.nanoTime();
@@ -172,7 +174,9 @@ public final class FriendsPipeline {
 
     /**
      * The stages of one call: the first failure cancels them all; cancelling interrupts them; the
-     * call joins them before it returns. A small errgroup, kept local to this kata.
+     * call joins them before it returns. A small errgroup, kept local to this kata. Every stage is
+     * started before any of them can fail (see {@code forEachFriend}), so a cancel never misses a
+     * stage that was still being started.
      */
     private static final class Stages {
         private final List<Thread> threads = new ArrayList<>();
@@ -190,9 +194,6 @@ public final class FriendsPipeline {
             });
             synchronized (lock) {
                 threads.add(t);
-                if (cancelled) {
-                    t.interrupt(); // a stage failed while this one was being started
-                }
             }
         }
 

@@ -58,7 +58,8 @@ public final class DashboardAggregator {
      * <p>Invalid configuration fails here, never later in {@code aggregate}, with a message that
      * names what is wrong: a null service, option, timeout or logger throws
      * {@link NullPointerException}; a zero or negative timeout throws
-     * {@link IllegalArgumentException}.
+     * {@link IllegalArgumentException}. A null option, or one that returns null settings, is named
+     * by its position among {@code options}, counting from 1 (e.g. {@code "option 2 of 3 is null"}).
      */
     public static DashboardAggregator create(ProfileService profiles, OrderService orders, Option... options) {
         Objects.requireNonNull(profiles, "create: the profile service must not be null");
@@ -104,7 +105,8 @@ public final class DashboardAggregator {
      *       {@link DashboardException} whose message names the service ({@code "profile service"}
      *       or {@code "order service"}) and whose cause is the very exception that service threw.</li>
      *   <li>The timeout passes: the timeout covers the whole operation, from the moment this method
-     *       is called, not each call; throws {@link TimeoutException}.</li>
+     *       is called, not each call; throws {@link TimeoutException} whose message names the service
+     *       still missing ({@code "profile service"} or {@code "order service"}).</li>
      *   <li>Both of these are logged at {@code ERROR}, with the exception, before it is thrown;
      *       nothing is swallowed: a failed dashboard never returns a partial line.</li>
      *   <li>The calling thread is interrupted: throws {@link InterruptedException} (not wrapped).</li>
@@ -125,10 +127,12 @@ public final class DashboardAggregator {
      * Bonus: graceful degradation. Like {@link #aggregate}, except that the orders are optional:
      * when only the order service fails, or has not answered when the timeout passes, it returns
      * {@code "Name: <name> | orders unavailable"} (see {@link #ORDERS_UNAVAILABLE}) and logs why at
-     * {@code WARNING}, with the exception. A late order call is interrupted and has ended by the
-     * time this method returns. The profile is essential: its failure or lateness still throws
-     * ({@link DashboardException} or {@link TimeoutException}, logged at {@code ERROR}) and
-     * cancels the order call, and an interrupt still throws {@link InterruptedException}.
+     * {@code WARNING}, with the exception (a {@link TimeoutException} when the orders were late). A
+     * late order call is interrupted and has ended by the time this method returns. The profile is
+     * essential: its failure or lateness still throws ({@link DashboardException} or
+     * {@link TimeoutException}, logged at {@code ERROR}) and cancels the order call, and an
+     * interrupt still throws {@link InterruptedException}. The line it returns is logged at
+     * {@code INFO}, as {@link #aggregate} logs its line.
      */
     public String aggregateOrDegrade(long userId)
             throws DashboardException, TimeoutException, InterruptedException {
