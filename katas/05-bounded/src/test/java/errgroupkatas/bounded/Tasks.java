@@ -176,8 +176,8 @@ final class Tasks {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("Waited " + atMost.toMillis() + " ms for " + what + ", but it did not happen.\n"
-                        + log.timeline() + KATA.hint(hint));
+                throw new AssertionError("Waited " + atMost.toMillis() + " ms for " + what
+                        + ", but it did not happen.\n" + log.timeline() + KATA.hint(hint));
             }
             LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
         }

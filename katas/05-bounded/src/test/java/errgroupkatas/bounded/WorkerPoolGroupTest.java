@@ -250,8 +250,8 @@ class WorkerPoolGroupTest {
 
         assertThat(thrown).isInstanceOf(ExecutionException.class);
         assertThat(log.calls()).as("profile(1003…1006) were queued, and profile(1007) was given to go() after the"
-                + " failure; none may start (kratos runs them anyway: wasted work against a failing dependency); %s%n%s",
-                KATA.hint(3), log.timeline()).hasSize(2);
+                        + " failure; none may start (kratos runs them anyway: wasted work against a failing"
+                        + " dependency); %s%n%s", KATA.hint(3), log.timeline()).hasSize(2);
         assertThatCalls(log).withHint(KATA.hint(3)).hasNoCallStartedAfterEnd(log.firstFailed());
     }
 

@@ -172,7 +172,7 @@ public final class LimitedGroup {
 
     /**
      * Cancels once: interrupts the running tasks (a failing task's own thread too: it is ending)
-     * and wakes the callers waiting in go().
+     * and wakes the callers waiting in go(). Takes the lock, which go() and failed() already hold.
      */
     private void cancel(Throwable cause) {
         lock.lock();

@@ -146,7 +146,7 @@ public final class WorkerPoolGroup {
 
     /**
      * Cancels once: drops the queue (its tasks never start) and interrupts the workers (a failing
-     * task's own worker too: it finds the queue empty).
+     * task's own worker too: it finds the queue empty). Takes the lock, which failed() already holds.
      */
     private void cancel(Throwable cause) {
         lock.lock();
