@@ -55,14 +55,21 @@ class LimitedGroupTest {
 
     @Test
     @Order(1)
-    @DisplayName("runs every task, and await returns once they have all ended")
+    @DisplayName("runs every task, and await returns once they have all ended, their threads too")
     void runsEveryTask() {
         tasks.lookupsTake(Duration.ofMillis(5));
         group.setLimit(3);
 
-        goAllThenAwait(ids(10)).awaitWithin(DEADLINE).returned();
+        List<Thread> aliveAtReturn = KATA.call("the caller of go() and await()", () -> {
+            tasks.goAll(group::go, ids(10));
+            group.await();
+            return tasks.threadsAlive();
+        }).showing(log).awaitWithin(DEADLINE).returned();
 
         assertThatCalls(log).withHint(KATA.hint(1)).hasCalls("profile(", 10).hasNothingInFlight();
+        assertThat(aliveAtReturn).as("threads of the group still alive when await() returned: every task's thread"
+                + " must have ended by then (join the threads, do not just count the tasks down); %s", KATA.hint(3))
+                .isEmpty();
     }
 
     @Test
@@ -238,7 +245,7 @@ class LimitedGroupTest {
 
     @Test
     @Order(8)
-    @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted")
+    @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted; until then it is not cancelled")
     void firstFailureCancels() {
         Gate fail = tasks.failing(1001);
         tasks.gate(List.of(1002L, 1003L)); // never opened
@@ -246,6 +253,9 @@ class LimitedGroupTest {
 
         var call = goAllThenAwait(List.of(1001L, 1002L, 1003L));
         call.awaitInFlight(log, 3, DEADLINE);
+        assertThat(group.isCancelled()).as("isCancelled() while three tasks run and none has failed; %s",
+                KATA.hint(3)).isFalse();
+        assertThat(group.cancellationCause()).as("cancellationCause() before any failure").isEmpty();
         fail.open();
         Throwable thrown = call.awaitWithin(DEADLINE).threw();
 
@@ -264,6 +274,53 @@ class LimitedGroupTest {
 
     @Test
     @Order(9)
+    @DisplayName("the first failure is sticky: later failures are suppressed on it, the cancellation's interrupts are not reported")
+    void laterFailuresAreSuppressed() {
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L, 1003L)); // never opened
+        IllegalStateException later = new IllegalStateException("profile(1002) failed while it stopped");
+        group.setLimit(3);
+
+        var call = Tasks.call("the caller of go() and await()", () -> {
+            group.go(tasks.lookup(1001));
+            group.go(tasks.failingWhenInterrupted(1002, later));
+            group.go(tasks.lookup(1003));
+            group.await();
+        }).showing(log);
+        call.awaitInFlight(log, 3, DEADLINE);
+        fail.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("await() after profile(1001) failed; %s", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class)
+                .cause().as("the first failure wins, whatever fails after it; %s", KATA.hint(3))
+                .isSameAs(log.firstFailed().failure());
+        assertThat(thrown.getSuppressed()).as("the ExecutionException's suppressed exceptions: the later real failure"
+                + " (profile(1002)'s), but not profile(1003)'s InterruptedException, which the group's own"
+                + " cancellation caused; %s%n%s", KATA.hint(3), log.timeline()).containsExactly(later);
+    }
+
+    @Test
+    @Order(10)
+    @DisplayName("an InterruptedException the group did not cause is a failure like any other")
+    void foreignInterruptIsAFailure() {
+        InterruptedException foreign = new InterruptedException("someone else interrupted the task");
+        Outcome<Void> outcome = Tasks.call("the caller of go() and await()", () -> {
+            group.go(() -> {
+                throw foreign;
+            });
+            group.await();
+        }).showing(log).awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("await() after a task threw an InterruptedException while the group was not"
+                + " cancelled: only the interrupts of the group's own cancellation are not failures; %s", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(outcome.thrown().getCause()).as("the cause: the very InterruptedException the task threw")
+                .isSameAs(foreign);
+    }
+
+    @Test
+    @Order(11)
     @DisplayName("a task that throws gives its slot back: the group does not stall")
     void throwingTaskFreesItsSlot() {
         Gate fail = tasks.failing(1001);
@@ -280,7 +337,7 @@ class LimitedGroupTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     @DisplayName("after a failure, callers waiting in go start nothing")
     void noWaitingTaskStartsAfterFailure() {
         Gate fail = tasks.failing(1001);
@@ -300,7 +357,65 @@ class LimitedGroupTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
+    @DisplayName("a cancelled group starts nothing more: go returns at once and tryGo returns false")
+    void cancelledGroupStartsNothing() {
+        Gate fail = tasks.failing(1001);
+        group.setLimit(2);
+        assertThat(group.tryGo(tasks.lookup(1001))).as("tryGo with both slots free").isTrue();
+        log.awaitInFlight(1, DEADLINE);
+        fail.open();
+        Tasks.awaitThat(group::isCancelled, "isCancelled() to be true after profile(1001) failed", log, 3, DEADLINE);
+
+        boolean tried = group.tryGo(tasks.lookup(1002));
+        Tasks.call("go() on the cancelled group", () -> group.go(tasks.lookup(1003))).showing(log)
+                .awaitWithin(DEADLINE).returned();
+        Throwable thrown = Tasks.call("the caller of await()", group::await).showing(log).awaitWithin(DEADLINE).threw();
+
+        assertThat(tried).as("tryGo() on a group that a failure cancelled, with both slots free: it must refuse;"
+                + " %s", KATA.hint(3)).isFalse();
+        assertThat(log.calls()).as("after profile(1001) failed, neither tryGo() nor go() may start a task (every task"
+                + " started against a failing dependency is wasted work); %s%n%s", KATA.hint(3), log.timeline())
+                .hasSize(1);
+        assertThat(thrown).as("await() after profile(1001) failed").isInstanceOf(ExecutionException.class);
+    }
+
+    @Test
+    @Order(14)
+    @DisplayName("an interrupted go throws InterruptedException and cancels the group: the other callers waiting in go give up at once, even while a task still holds its slot")
+    void interruptedGoCancelsTheGroup() {
+        tasks.gate(List.of(1001L)); // never opened
+        Gate cleanup = Gate.closed("cleanup(1001)");
+        group.setLimit(1);
+        assertThat(group.tryGo(tasks.cleaningUp(1001, cleanup))).as("tryGo with the slot free").isTrue();
+        log.awaitInFlight(1, DEADLINE);
+
+        var waiting = Tasks.call("a caller waiting in go() for profile(1002)", () -> group.go(tasks.lookup(1002)))
+                .showing(log);
+        waiting.awaitBlocked(DEADLINE);
+        var interrupted = Tasks.call("a caller waiting in go() for profile(1003)", () -> group.go(tasks.lookup(1003)))
+                .showing(log);
+        interrupted.awaitBlocked(DEADLINE);
+        interrupted.interrupt();
+
+        assertThat(interrupted.awaitWithin(DEADLINE).thrown()).as("go() of a caller interrupted while it waited for a"
+                + " slot; %s", KATA.hint(3)).isInstanceOf(InterruptedException.class);
+        // profile(1001) still cleans up and keeps the only slot: the other caller must not wait for it.
+        waiting.awaitWithin(DEADLINE).returned();
+        log.awaitCall("cleanup(1001)", DEADLINE);
+        assertThat(group.isCancelled()).as("isCancelled() after a caller waiting in go() was interrupted; %s",
+                KATA.hint(3)).isTrue();
+        assertThat(group.cancellationCause()).as("the cause: the interrupted caller's InterruptedException")
+                .hasValueSatisfying(c -> assertThat(c).isInstanceOf(InterruptedException.class));
+        cleanup.open();
+        Tasks.call("the caller of await()", group::await).showing(log).awaitWithin(DEADLINE);
+
+        assertThat(log.calls()).extracting(Call::name).as("the cancelled group may start neither waiting caller's"
+                + " task; %s%n%s", KATA.hint(3), log.timeline()).containsExactly("profile(1001)", "cleanup(1001)");
+    }
+
+    @Test
+    @Order(15)
     @DisplayName("an interrupted await cancels the group, waits for its tasks, and throws InterruptedException")
     void interruptedAwait() {
         tasks.gate(List.of(1001L, 1002L)); // never opened
@@ -319,7 +434,32 @@ class LimitedGroupTest {
     }
 
     @Test
-    @Order(12)
+    @Order(16)
+    @DisplayName("the cause stays what cancelled the group first: a task that fails as the cancellation stops it does not replace it")
+    void theFirstCauseStays() {
+        tasks.gate(List.of(1001L, 1002L)); // never opened
+        IllegalStateException stopping = new IllegalStateException("profile(1001) failed as it was interrupted");
+        group.setLimit(2);
+
+        var call = Tasks.call("the caller of go() and await()", () -> {
+            group.go(tasks.failingWhenInterrupted(1001, stopping));
+            group.go(tasks.lookup(1002));
+            group.await();
+        }).showing(log);
+        call.awaitInFlight(log, 2, DEADLINE);
+        call.interrupt();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("await() of an interrupted caller; %s", KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(group.cancellationCause()).as("the caller's interrupt cancelled the group; profile(1001) failed"
+                + " only because that cancellation interrupted it, so the cause must stay the interrupt: cancel once,"
+                + " and never overwrite the cause; %s", KATA.hint(3))
+                .hasValueSatisfying(c -> assertThat(c).isInstanceOf(InterruptedException.class));
+    }
+
+    @Test
+    @Order(17)
     @DisplayName("20 tasks of 50 ms with limit 4 take about 5 rounds: far slower than unbounded, far faster than serial")
     void boundedTimeIsRoundsTimesLatency() {
         int n = 20, limit = 4;

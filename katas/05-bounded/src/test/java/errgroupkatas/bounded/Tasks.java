@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The tasks {@link LimitedGroupTest} and {@link WorkerPoolGroupTest} give their group: profile
@@ -49,6 +52,8 @@ final class Tasks {
     private final FakeProfileService profiles;
     /** The gates of the held lookups, by call name ({@code profile(1001)}). */
     private final Map<String, Gate> gates = new LinkedHashMap<>();
+    /** The thread each lookup ran on, by id. */
+    private final Map<Long, Thread> ranOn = new ConcurrentHashMap<>();
 
     /** Lookups that record themselves in {@code log} and answer at once unless told otherwise. */
     Tasks(CallLog log) {
@@ -67,7 +72,55 @@ final class Tasks {
 
     /** A task that looks {@code id} up: {@code profile(id)} in the log. */
     Lookup lookup(long id) {
-        return () -> profiles.profile(id);
+        return () -> {
+            ranOn.put(id, Thread.currentThread());
+            profiles.profile(id);
+        };
+    }
+
+    /**
+     * A lookup of {@code id} that, when it is interrupted, cleans up before it stops: it plays
+     * {@code cleanup(id)}, which waits for {@code cleanup}, then rethrows the interrupt. Until the
+     * test opens that gate it keeps its slot (or its worker), interrupted or not. Hold the lookup
+     * itself with {@link #gate}.
+     */
+    Lookup cleaningUp(long id, Gate cleanup) {
+        return () -> {
+            try {
+                lookup(id).run();
+            } catch (InterruptedException e) {
+                log.play("cleanup(" + id + ")", Reply.when(cleanup));
+                throw e;
+            }
+        };
+    }
+
+    /**
+     * A lookup of {@code id} that fails with {@code failure} when it is interrupted: a real
+     * failure that happens while the task stops. Hold the lookup itself with {@link #gate}.
+     */
+    Lookup failingWhenInterrupted(long id, RuntimeException failure) {
+        return () -> {
+            try {
+                lookup(id).run();
+            } catch (InterruptedException e) {
+                throw failure;
+            }
+        };
+    }
+
+    /** The thread the lookup of {@code id} ran on; fails if it has not started. */
+    Thread threadOf(long id) {
+        Thread t = ranOn.get(id);
+        if (t == null) {
+            throw new AssertionError("profile(" + id + ") has not run\n" + log.timeline());
+        }
+        return t;
+    }
+
+    /** The threads the lookups ran on (each once) that are still alive now. */
+    List<Thread> threadsAlive() {
+        return ranOn.values().stream().distinct().filter(Thread::isAlive).toList();
     }
 
     /** Gives {@code go} the lookup of each of {@code ids}, in order. */
@@ -112,6 +165,44 @@ final class Tasks {
     /** Opens every gate: all held lookups return. */
     void openAll() {
         gates.values().forEach(Gate::open);
+    }
+
+    /**
+     * Waits until {@code condition} holds, e.g. {@code group::isCancelled} after a failure; fails,
+     * naming {@code what} it waited for, showing {@code log} and pointing to {@code hint}, if it
+     * does not within {@code atMost}.
+     */
+    static void awaitThat(BooleanSupplier condition, String what, CallLog log, int hint, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("Waited " + atMost.toMillis() + " ms for " + what
+                        + ", but it did not happen.\n" + log.timeline() + KATA.hint(hint));
+            }
+            LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+        }
+    }
+
+    /**
+     * Waits until {@code worker} has nothing to do: it waits (parked) for the next task, or it has
+     * ended. Fails, saying it is busy, if it is still running after {@code atMost}.
+     */
+    static void awaitIdle(Thread worker, Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!idle(worker)) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("Expected worker " + worker + " to wait for the next task once its task"
+                        + " had returned, but after " + atMost.toMillis() + " ms it is still " + worker.getState()
+                        + ": a worker without a task must block until one comes (or await() closes the queue),"
+                        + " never spin.\n" + KATA.hint(2));
+            }
+            LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+        }
+    }
+
+    private static boolean idle(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.TERMINATED;
     }
 
     /**

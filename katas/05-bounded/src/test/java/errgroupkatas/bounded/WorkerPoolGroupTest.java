@@ -38,6 +38,15 @@ class WorkerPoolGroupTest {
                 .showing(log).awaitWithin(DEADLINE).returned();
     }
 
+    /** go() each task on a kata-call thread, which must return at once. */
+    private void goEach(WorkerPoolGroup group, Tasks.Lookup... lookups) {
+        Tasks.call("the caller of go()", () -> {
+            for (Tasks.Lookup lookup : lookups) {
+                group.go(lookup);
+            }
+        }).showing(log).awaitWithin(DEADLINE).returned();
+    }
+
     /** await() on a kata-call thread. */
     private KataCall<Void> awaitCall(WorkerPoolGroup group) {
         return Tasks.call("the caller of await()", group::await).showing(log);
@@ -85,6 +94,34 @@ class WorkerPoolGroupTest {
 
     @Test
     @Order(3)
+    @DisplayName("a worker that ran out of tasks waits for more: a task queued later starts at once, before await, and await ends the idle worker")
+    void idleWorkerTakesTheNextTask() {
+        WorkerPoolGroup group = new WorkerPoolGroup(1);
+
+        goAll(group, List.of(1001L)); // answers at once
+        log.awaitCall("profile(1001)", DEADLINE);
+        log.awaitAllEnded(DEADLINE); // the queue is empty, await() not called: the worker must wait
+        Thread worker = tasks.threadOf(1001);
+        Tasks.awaitIdle(worker, DEADLINE);
+        goAll(group, List.of(1002L));
+        Tasks.awaitThat(() -> !log.calls("profile(1002)").isEmpty(), "profile(1002), queued while the worker waited"
+                + " for a task, to start: a free worker takes a new task at once, not only once await() is called",
+                log, 2, DEADLINE);
+        log.awaitAllEnded(DEADLINE);
+        Tasks.awaitIdle(worker, DEADLINE);
+
+        boolean aliveAtReturn = KATA.call("the caller of await(), while the worker waits for a task", () -> {
+            group.await();
+            return worker.isAlive();
+        }).showing(log).awaitWithin(DEADLINE).returned();
+        assertThat(aliveAtReturn).as("the worker when await() returned: await() must end every worker, also one that"
+                + " is waiting for a task (wake it), and join it; %s", KATA.hint(2)).isFalse();
+        assertThat(tasks.threadOf(1002)).as("the thread that ran profile(1002): a pool of 1 keeps its one worker for"
+                + " the group's whole life; %s", KATA.hint(2)).isSameAs(worker);
+    }
+
+    @Test
+    @Order(4)
     @DisplayName("10 000 tasks run on at most 8 threads, never more than 8 at once, none on the caller, and await drains them all")
     void tenThousandTasksOnEightThreads() {
         int n = 10_000, workers = 8;
@@ -112,8 +149,24 @@ class WorkerPoolGroupTest {
     }
 
     @Test
-    @Order(4)
-    @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted")
+    @Order(5)
+    @DisplayName("a pool runs one batch: go after await throws IllegalStateException")
+    void goAfterAwaitThrows() {
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+        goAll(group, List.of(1001L));
+        awaitCall(group).awaitWithin(DEADLINE).returned();
+
+        Throwable thrown = Tasks.call("go() after await() returned", () -> group.go(tasks.lookup(1002))).showing(log)
+                .awaitWithin(DEADLINE).thrown();
+
+        assertThat(thrown).as("go() after await(): the workers have ended, so the task could never run; %s",
+                KATA.hint(2)).isInstanceOf(IllegalStateException.class);
+        assertThat(log.calls("profile(1002)")).as("the task given to go() after await()").isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted; until then it is not cancelled")
     void firstFailureCancels() {
         Gate fail = tasks.failing(1001);
         tasks.gate(List.of(1002L, 1003L)); // never opened
@@ -121,6 +174,9 @@ class WorkerPoolGroupTest {
 
         goAll(group, List.of(1001L, 1002L, 1003L));
         log.awaitInFlight(3, DEADLINE);
+        assertThat(group.isCancelled()).as("isCancelled() while three tasks run and none has failed; %s",
+                KATA.hint(3)).isFalse();
+        assertThat(group.cancellationCause()).as("cancellationCause() before any failure").isEmpty();
         fail.open();
         Throwable thrown = awaitCall(group).awaitWithin(DEADLINE).threw();
 
@@ -137,8 +193,49 @@ class WorkerPoolGroupTest {
     }
 
     @Test
-    @Order(5)
-    @DisplayName("after a failure, no queued task starts")
+    @Order(7)
+    @DisplayName("the first failure is sticky: later failures are suppressed on it, the cancellation's interrupts are not reported")
+    void laterFailuresAreSuppressed() {
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L, 1003L)); // never opened
+        IllegalStateException later = new IllegalStateException("profile(1002) failed while it stopped");
+        WorkerPoolGroup group = new WorkerPoolGroup(3);
+
+        goEach(group, tasks.lookup(1001), tasks.failingWhenInterrupted(1002, later), tasks.lookup(1003));
+        log.awaitInFlight(3, DEADLINE);
+        fail.open();
+        Throwable thrown = awaitCall(group).awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("await() after profile(1001) failed; %s", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class)
+                .cause().as("the first failure wins, whatever fails after it; %s", KATA.hint(3))
+                .isSameAs(log.firstFailed().failure());
+        assertThat(thrown.getSuppressed()).as("the ExecutionException's suppressed exceptions: the later real failure"
+                + " (profile(1002)'s), but not profile(1003)'s InterruptedException, which the group's own"
+                + " cancellation caused; %s%n%s", KATA.hint(3), log.timeline()).containsExactly(later);
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("an InterruptedException the group did not cause is a failure like any other")
+    void foreignInterruptIsAFailure() {
+        InterruptedException foreign = new InterruptedException("someone else interrupted the task");
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+
+        goEach(group, () -> {
+            throw foreign;
+        });
+        Throwable thrown = awaitCall(group).awaitWithin(DEADLINE).thrown();
+
+        assertThat(thrown).as("await() after a task threw an InterruptedException while the group was not"
+                + " cancelled: only the interrupts of the group's own cancellation are not failures; %s", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class);
+        assertThat(thrown.getCause()).as("the cause: the very InterruptedException the task threw").isSameAs(foreign);
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("after a failure, no queued task starts, and go queues nothing more")
     void noQueuedTaskStartsAfterFailure() {
         Gate fail = tasks.failing(1001);
         tasks.gate(List.of(1002L)); // never opened
@@ -147,17 +244,19 @@ class WorkerPoolGroupTest {
         goAll(group, List.of(1001L, 1002L, 1003L, 1004L, 1005L, 1006L));
         log.awaitInFlight(2, DEADLINE);
         fail.open();
+        Tasks.awaitThat(group::isCancelled, "isCancelled() to be true after profile(1001) failed", log, 3, DEADLINE);
+        goAll(group, List.of(1007L));
         Throwable thrown = awaitCall(group).awaitWithin(DEADLINE).threw();
 
         assertThat(thrown).isInstanceOf(ExecutionException.class);
-        assertThat(log.calls()).as("profile(1003…1006) were queued; after profile(1001) failed none may start"
-                + " (kratos runs them anyway: wasted work against a failing dependency); %s%n%s", KATA.hint(3),
-                log.timeline()).hasSize(2);
+        assertThat(log.calls()).as("profile(1003…1006) were queued, and profile(1007) was given to go() after the"
+                        + " failure; none may start (kratos runs them anyway: wasted work against a failing"
+                        + " dependency); %s%n%s", KATA.hint(3), log.timeline()).hasSize(2);
         assertThatCalls(log).withHint(KATA.hint(3)).hasNoCallStartedAfterEnd(log.firstFailed());
     }
 
     @Test
-    @Order(6)
+    @Order(10)
     @DisplayName("an interrupted await cancels the group, drops the queue, waits for the running tasks, and throws InterruptedException")
     void interruptedAwait() {
         tasks.gate(List.of(1001L, 1002L)); // never opened
@@ -178,7 +277,29 @@ class WorkerPoolGroupTest {
     }
 
     @Test
-    @Order(7)
+    @Order(11)
+    @DisplayName("the cause stays what cancelled the group first: a task that fails as the cancellation stops it does not replace it")
+    void theFirstCauseStays() {
+        tasks.gate(List.of(1001L, 1002L)); // never opened
+        IllegalStateException stopping = new IllegalStateException("profile(1001) failed as it was interrupted");
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+
+        goEach(group, tasks.failingWhenInterrupted(1001, stopping), tasks.lookup(1002));
+        log.awaitInFlight(2, DEADLINE);
+        var call = awaitCall(group);
+        call.interrupt();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+
+        assertThat(thrown).as("await() of an interrupted caller; %s", KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(group.cancellationCause()).as("the caller's interrupt cancelled the group; profile(1001) failed"
+                + " only because that cancellation interrupted it, so the cause must stay the interrupt: cancel once,"
+                + " and never overwrite the cause; %s", KATA.hint(3))
+                .hasValueSatisfying(c -> assertThat(c).isInstanceOf(InterruptedException.class));
+    }
+
+    @Test
+    @Order(12)
     @DisplayName("20 tasks of 50 ms on 4 workers take about 5 rounds: far slower than unbounded, far faster than serial")
     void boundedTimeIsRoundsTimesLatency() {
         int n = 20, workers = 4;

@@ -46,7 +46,8 @@ public final class LimitedGroup {
     private final Thread.Builder threads = Thread.ofVirtual().name("limited-group-task-", 1);
     private final List<Thread> started = new ArrayList<>();
     private final List<Throwable> laterFailures = new ArrayList<>();
-    private int limit = -1;
+    /** No limit is a limit that no count of active tasks ever reaches. */
+    private int limit = Integer.MAX_VALUE;
     private int active;
     private Throwable firstFailure;
     private volatile Throwable cancellationCause;
@@ -66,7 +67,7 @@ public final class LimitedGroup {
                 throw new IllegalStateException("cannot change the limit to " + n + " while " + active
                         + " task(s) of the group are still active: set the limit before the first go()");
             }
-            limit = n;
+            limit = n < 0 ? Integer.MAX_VALUE : n;
         } finally {
             lock.unlock();
         }
@@ -90,7 +91,7 @@ public final class LimitedGroup {
                 throw new IllegalStateException("the limit is 0, so go() would wait for a slot forever;"
                         + " set a positive limit, or use tryGo()");
             }
-            while (cancellationCause == null && limit > 0 && active >= limit) {
+            while (cancellationCause == null && active >= limit) {
                 try {
                     changed.await();
                 } catch (InterruptedException e) {
@@ -115,11 +116,11 @@ public final class LimitedGroup {
         Objects.requireNonNull(task, "task");
         lock.lock();
         try {
-            if (cancellationCause != null || (limit >= 0 && active >= limit)) {
-                return false;
+            boolean admitted = cancellationCause == null && active < limit;
+            if (admitted) {
+                start(task);
             }
-            start(task);
-            return true;
+            return admitted;
         } finally {
             lock.unlock();
         }
@@ -137,13 +138,18 @@ public final class LimitedGroup {
         } catch (Throwable t) {
             failed(t);
         } finally {
-            lock.lock();
-            try {
-                active--;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            release();
+        }
+    }
+
+    /** Gives the task's slot back, and tells the callers waiting in go(). */
+    private void release() {
+        lock.lock();
+        try {
+            active--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -164,19 +170,24 @@ public final class LimitedGroup {
         }
     }
 
-    /** Cancels once: interrupts the running tasks and wakes the waiting callers. Holds the lock. */
+    /**
+     * Cancels once: interrupts the running tasks (a failing task's own thread too: it is ending)
+     * and wakes the callers waiting in go(). Takes the lock, which go() and failed() already hold.
+     */
     private void cancel(Throwable cause) {
-        if (cancellationCause != null) {
-            return;
-        }
-        cancellationCause = cause;
-        Thread self = Thread.currentThread();
-        for (Thread t : started) {
-            if (t != self) {
+        lock.lock();
+        try {
+            if (cancellationCause != null) {
+                return;
+            }
+            cancellationCause = cause;
+            for (Thread t : started) {
                 t.interrupt();
             }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
-        changed.signalAll();
     }
 
     /**
@@ -190,26 +201,17 @@ public final class LimitedGroup {
      *                              tasks are waited for, then this is thrown
      */
     public void await() throws ExecutionException, InterruptedException {
-        List<Thread> toJoin;
         InterruptedException interrupted = null;
-        lock.lock();
-        try {
-            while (active > 0) {
-                try {
-                    changed.await();
-                } catch (InterruptedException e) {
-                    interrupted = e;
-                    cancel(e);
-                    while (active > 0) {
-                        changed.awaitUninterruptibly();
-                    }
-                }
+        int joined = 0;
+        for (Thread next; (next = startedThread(joined)) != null; ) {
+            try {
+                next.join();
+                joined++;
+            } catch (InterruptedException e) {
+                interrupted = e; // thrown once every thread has ended
+                cancel(e);
             }
-            toJoin = List.copyOf(started);
-        } finally {
-            lock.unlock();
         }
-        joinUninterruptibly(toJoin);
         if (interrupted != null) {
             throw interrupted;
         }
@@ -226,21 +228,16 @@ public final class LimitedGroup {
         }
     }
 
-    /** The tasks have given their slots back; their threads end in a moment. */
-    private static void joinUninterruptibly(List<Thread> threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+    /**
+     * The {@code i}th thread the group started, or null if it started fewer: a caller waiting in
+     * go() may still start one while await() joins the first ones.
+     */
+    private Thread startedThread(int i) {
+        lock.lock();
+        try {
+            return i < started.size() ? started.get(i) : null;
+        } finally {
+            lock.unlock();
         }
     }
 

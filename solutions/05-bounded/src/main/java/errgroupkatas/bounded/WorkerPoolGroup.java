@@ -44,16 +44,12 @@ public final class WorkerPoolGroup {
 
     private final int workers;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when a task is queued, when await() closes the queue, and on cancellation. */
+    /** Signalled when a task is queued, and when await() closes the queue. */
     private final Condition work = lock.newCondition();
-    /** Signalled when the last unfinished task finishes (or is dropped). */
-    private final Condition idle = lock.newCondition();
     private final Thread.Builder threads;
     private final Queue<Task> queue = new ArrayDeque<>();
     private final List<Thread> started = new ArrayList<>();
     private final List<Throwable> laterFailures = new ArrayList<>();
-    /** Queued plus running tasks. */
-    private int unfinished;
     private boolean closed;
     private Throwable firstFailure;
     private volatile Throwable cancellationCause;
@@ -89,7 +85,6 @@ public final class WorkerPoolGroup {
                 return;
             }
             queue.add(task);
-            unfinished++;
             if (started.size() < workers) {
                 started.add(threads.start(this::work));
             } else {
@@ -100,24 +95,25 @@ public final class WorkerPoolGroup {
         }
     }
 
+    /** A worker's life: take the next task and run it, until the queue is closed and empty. */
     private void work() {
         while (true) {
             Task task;
             lock.lock();
             try {
-                while (queue.isEmpty() && !closed && cancellationCause == null) {
+                while (queue.isEmpty() && !closed) {
                     try {
                         work.await();
                     } catch (InterruptedException e) {
-                        // only the group interrupts its workers, to cancel: the loop sees it
+                        // the group's cancellation, which has dropped the queue: wait for await() to close it
                     }
-                }
-                if (cancellationCause != null || queue.isEmpty()) {
-                    return;
                 }
                 task = queue.poll();
             } finally {
                 lock.unlock();
+            }
+            if (task == null) {
+                return; // closed and empty: await() is joining us
             }
             run(task);
         }
@@ -128,15 +124,6 @@ public final class WorkerPoolGroup {
             task.run();
         } catch (Throwable t) {
             failed(t);
-        } finally {
-            lock.lock();
-            try {
-                if (--unfinished == 0) {
-                    idle.signalAll();
-                }
-            } finally {
-                lock.unlock();
-            }
         }
     }
 
@@ -144,7 +131,7 @@ public final class WorkerPoolGroup {
         lock.lock();
         try {
             if (t instanceof InterruptedException && cancellationCause != null) {
-                return;
+                return; // our own cancellation, not a failure
             }
             if (firstFailure == null) {
                 firstFailure = t;
@@ -157,23 +144,23 @@ public final class WorkerPoolGroup {
         }
     }
 
-    /** Cancels once: drops the queue, interrupts the workers, wakes everyone. Holds the lock. */
+    /**
+     * Cancels once: drops the queue (its tasks never start) and interrupts the workers (a failing
+     * task's own worker too: it finds the queue empty). Takes the lock, which failed() already holds.
+     */
     private void cancel(Throwable cause) {
-        if (cancellationCause != null) {
-            return;
-        }
-        cancellationCause = cause;
-        unfinished -= queue.size();
-        queue.clear();
-        Thread self = Thread.currentThread();
-        for (Thread t : started) {
-            if (t != self) {
+        lock.lock();
+        try {
+            if (cancellationCause != null) {
+                return;
+            }
+            cancellationCause = cause;
+            queue.clear();
+            for (Thread t : started) {
                 t.interrupt();
             }
-        }
-        work.signalAll();
-        if (unfinished == 0) {
-            idle.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -190,39 +177,23 @@ public final class WorkerPoolGroup {
      */
     public void await() throws ExecutionException, InterruptedException {
         List<Thread> toJoin;
-        InterruptedException interrupted = null;
         lock.lock();
         try {
-            closed = true;
+            closed = true; // no task comes any more: a worker that finds the queue empty ends
             work.signalAll();
-            while (unfinished > 0) {
-                try {
-                    idle.await();
-                } catch (InterruptedException e) {
-                    interrupted = e;
-                    cancel(e);
-                    while (unfinished > 0) {
-                        idle.awaitUninterruptibly();
-                    }
-                }
-            }
             toJoin = List.copyOf(started);
         } finally {
             lock.unlock();
         }
-        boolean reinterrupt = false;
-        for (Thread t : toJoin) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    reinterrupt = true;
-                }
+        InterruptedException interrupted = null;
+        for (int joined = 0; joined < toJoin.size(); ) {
+            try {
+                toJoin.get(joined).join();
+                joined++;
+            } catch (InterruptedException e) {
+                interrupted = e; // thrown once every worker has ended
+                cancel(e);
             }
-        }
-        if (reinterrupt) {
-            Thread.currentThread().interrupt();
         }
         if (interrupted != null) {
             throw interrupted;
