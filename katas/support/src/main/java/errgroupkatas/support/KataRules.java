@@ -14,7 +14,11 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ForkJoinPool;
@@ -107,10 +111,26 @@ public final class KataRules {
         });
     }
 
-    /** The kata's main classes: its package on the classpath, without test classes. */
+    /**
+     * The kata's main classes: its package on the classpath, without test classes.
+     *
+     * <p>The package's folders are asked of the class loader and imported as URLs, rather than with
+     * {@code importPackages}: that one looks for the package in every module of the JDK's runtime
+     * image too, which cost about half of all the CPU time of a kata's test run.
+     */
     public static JavaClasses mainClassesOf(Kata kata) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = KataRules.class.getClassLoader();
+        }
+        List<URL> folders;
+        try {
+            folders = Collections.list(loader.getResources(kata.packageName().replace('.', '/')));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find the package " + kata.packageName() + " on the classpath", e);
+        }
         return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages(kata.packageName());
+                .importUrls(folders);
     }
 
     /**

@@ -1,5 +1,6 @@
 package errgroupkatas.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,6 +32,7 @@ class KataRulesTest {
                 Arguments.of(KataRules.NO_THREAD_STOP, PlantedViolations.StopsThreads.class, "interrupting"),
                 Arguments.of(KataRules.NO_PRINT_STACK_TRACE, PlantedViolations.PrintsStackTraces.class, "not handling"),
                 Arguments.of(KataRules.NO_COMMON_POOL, PlantedViolations.UsesParallelStream.class, "common pool"),
+                Arguments.of(KataRules.NO_COMMON_POOL, PlantedViolations.UsesParallelOnAStream.class, "common pool"),
                 Arguments.of(KataRules.NO_COMMON_POOL, PlantedViolations.UsesAsyncWithoutExecutor.class, "common pool"),
                 Arguments.of(KataRules.NO_TEST_DEPENDENCIES, PlantedViolations.DependsOnFakes.class, "fakes"),
                 Arguments.of(KataRules.NO_THREADS, PlantedViolations.StartsThreads.class, "kata 01"),
@@ -65,5 +67,15 @@ class KataRulesTest {
 
         assertThatThrownBy(() -> KataRules.NO_EXIT.rule().check(nothing)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("failed to check any classes");
+    }
+
+    @Test
+    @DisplayName("import the kata's main classes: every class of its package, and nothing else")
+    void importsTheKatasPackage() {
+        JavaClasses classes = KataRules.mainClassesOf(new Kata("story", "errgroupkatas.story"));
+
+        assertThat(classes.contain(errgroupkatas.story.User.class)).as("the story's User in %s", classes).isTrue();
+        assertThat(classes.contain(errgroupkatas.story.FriendService.class)).isTrue();
+        assertThat(classes).allSatisfy(c -> assertThat(c.getPackageName()).startsWith("errgroupkatas.story"));
     }
 }

@@ -41,6 +41,13 @@ public final class PlantedViolations {
         }
     }
 
+    /** parallel() on a Stream: the rule needs Stream's supertypes to see that it is a BaseStream. */
+    public static final class UsesParallelOnAStream {
+        long count(List<String> xs) {
+            return xs.stream().parallel().count();
+        }
+    }
+
     public static final class UsesAsyncWithoutExecutor {
         CompletableFuture<String> fetch() {
             return CompletableFuture.supplyAsync(() -> "x");
