@@ -1,6 +1,7 @@
 package errgroupkatas.support;
 
 import static org.awaitility.Awaitility.await;
+import static org.awaitility.pollinterval.IterativePollInterval.iterative;
 
 import errgroupkatas.support.ThreadDump.DumpedThread;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class LeakDetector {
     /** How long threads get to end after the code under test returned. */
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(1);
+    private static final Duration FIRST_POLL_INTERVAL = Duration.ofMillis(10);
+    private static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(200);
 
     private static final Set<String> JVM_GROUPS = Set.of("system", "InnocuousThreadGroup", "CarrierThreads");
     private static final List<String> INFRASTRUCTURE_NAMES = List.of(
@@ -80,6 +83,10 @@ public final class LeakDetector {
         return leaked;
     }
 
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private static boolean isInfrastructure(DumpedThread t) {
         if (t.virtual()) {
             return false;
@@ -105,8 +112,12 @@ public final class LeakDetector {
      */
     public void assertNoLeaks(Duration grace, String hint) {
         try {
+            // Each look is a thread dump: look at once, then 10 ms later, and twice as long each time
+            // after (at most 200 ms apart). A correct call's threads have ended at the first or second
+            // look; a leak costs about ten dumps over the grace instead of one every 20 ms.
             // dontCatchUncaughtExceptions: a thread that dies meanwhile is LostErrors' to report.
-            await("no leaked threads").atMost(grace).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+            await("no leaked threads").atMost(grace).pollDelay(Duration.ZERO)
+                    .pollInterval(iterative(d -> min(d.multipliedBy(2), MAX_POLL_INTERVAL), FIRST_POLL_INTERVAL))
                     .dontCatchUncaughtExceptions().until(() -> leakedNow().isEmpty());
         } catch (ConditionTimeoutException e) {
             List<LeakedThread> leaked = leakedNow();

@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,7 @@ final class ThreadDump {
         // dumpThreads refuses a path that exists, so each dump gets a fresh name.
         Path file = DIR.resolve("dump-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + ".json");
         Map<Long, Thread> platform = new HashMap<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
+        for (Thread t : platformThreads()) {
             platform.put(t.threadId(), t);
         }
         try {
@@ -75,6 +76,23 @@ final class ThreadDump {
                 // a leftover temp file is harmless
             }
         }
+    }
+
+    /**
+     * The live platform threads, from the root thread group: what {@code Thread.getAllStackTraces()}
+     * lists, without walking every stack (the JSON dump has the stacks).
+     */
+    private static List<Thread> platformThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int n;
+        while ((n = root.enumerate(threads, true)) == threads.length) {
+            threads = new Thread[threads.length * 2]; // more were started meanwhile: ask again
+        }
+        return Arrays.asList(threads).subList(0, n);
     }
 
     @SuppressWarnings("unchecked")
