@@ -57,7 +57,9 @@ public record Kata(String id, String packageName) {
      * each test and, after it, asserts that none started since is still alive
      * ({@link LeakDetector}), then that none of them died of an exception nothing caught
      * ({@link LostErrors}). When both fail, the lost error is the failure (it is often why a thread
-     * was left waiting) and the leak report is attached to it as suppressed.
+     * was left waiting) and the leak report is attached to it as suppressed. A test that failed
+     * already is only checked for lost errors: its own failure comes first, and the leak check
+     * would wait a second for threads that failure left stuck.
      */
     public static final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
         private final Kata kata;
@@ -77,6 +79,14 @@ public record Kata(String id, String packageName) {
 
         @Override
         public void afterEach(ExtensionContext context) {
+            if (context.getExecutionException().isPresent()) {
+                // The test failed already: that failure is the news, and a stuck call has reported
+                // where its threads are. Waiting out the leak grace for threads it left stuck would
+                // only slow every failing run by a second. A lost error may explain the failure, so
+                // it is still reported (attached to the test's failure).
+                lostErrors.assertNoneLost(kata.hint(leakHint));
+                return;
+            }
             AssertionError leak = null;
             try {
                 detector.assertNoLeaks(LeakDetector.DEFAULT_GRACE, kata.hint(leakHint));
