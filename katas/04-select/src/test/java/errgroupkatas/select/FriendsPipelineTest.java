@@ -15,6 +15,7 @@ import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.LingeringProfileService;
 import errgroupkatas.support.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -347,7 +348,7 @@ class FriendsPipelineTest {
         friends.with(USER, List.of(1001L, 1002L));
         profiles.on(1002, Reply.when(never));
         Gate windDown = Gate.closed("the cancelled profile(1002) may end");
-        StubbornProfiles stubborn = new StubbornProfiles(profiles, windDown);
+        LingeringProfileService stubborn = new LingeringProfileService(profiles, windDown);
         FriendsPipeline withStubbornLookups = new FriendsPipeline(friends, stubborn, MAPPERS);
 
         var call = KATA.call(() -> {
@@ -361,7 +362,7 @@ class FriendsPipelineTest {
         // windDown opens: the pipeline is waiting for it. Now the caller is interrupted.
         try {
             await("profile(1002) cancelled").atMost(BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
-                    .until(() -> call.isDone() || stubborn.windingDown() > 0);
+                    .until(() -> call.isDone() || stubborn.lingering() > 0);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("The consumer stopped early while profile(1002) was in flight, but the pipeline"
                     + " did not cancel it within " + BOUND.toMillis() + " ms.\n" + log.timeline() + KATA.hint(2), e);

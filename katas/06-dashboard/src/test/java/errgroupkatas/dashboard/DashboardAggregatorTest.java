@@ -7,6 +7,7 @@ import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
 import errgroupkatas.support.Call;
@@ -17,6 +18,7 @@ import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.LingeringProfileService;
 import errgroupkatas.support.Reply;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,12 @@ class DashboardAggregatorTest {
     static final Duration NO_TIMEOUT_HERE = Duration.ofSeconds(10);
     /** What a call that "would take 10 s" takes. */
     static final Duration TEN_SECONDS = Duration.ofSeconds(10);
+    /**
+     * How long a test holds back a call that was cancelled, while it watches whether aggregate
+     * returns meanwhile: a correct aggregate cannot (it waits for the call), so this costs it only
+     * time. Not a deadline.
+     */
+    static final Duration LINGER = Duration.ofMillis(300);
     /** The dashboard line of {@link errgroupkatas.support.Story#USER} with the fakes' answers. */
     static final String LINE = "Name: " + FakeProfileService.userFor(USER).name() + " | Order: "
             + FakeOrderService.orderFor(USER);
@@ -172,19 +181,32 @@ class DashboardAggregatorTest {
     void meetsTheDeadline() {
         Duration timeout = Duration.ofMillis(200);
         profiles.byDefault(Reply.after(TEN_SECONDS));
-        // Once interrupted, the profile call takes 300 ms more to end: aggregate must wait for it.
-        var windingDown = new WindingDownProfiles(profiles, Duration.ofMillis(300));
-        var dashboard = DashboardAggregator.create(windingDown, orders, withTimeout(timeout), withLogger(logger));
+        // Once interrupted, the profile call lingers until the test lets it end: aggregate must wait for it.
+        Gate release = Gate.closed("the cancelled profile call may end");
+        var lingering = new LingeringProfileService(profiles, release);
+        var dashboard = DashboardAggregator.create(lingering, orders, withTimeout(timeout), withLogger(logger));
 
-        Outcome<String> outcome = start(dashboard).awaitWithin(DEADLINE);
-        int stillRunning = windingDown.inProgress();
+        var call = start(dashboard);
+        try {
+            await("the profile call cancelled").atMost(DEADLINE).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(2)).until(() -> call.isDone() || lingering.lingering() > 0);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("aggregate's 200 ms timeout passed " + DEADLINE.toMillis() + " ms ago, but the"
+                    + " profile call was neither interrupted nor did aggregate return.\n" + log.timeline()
+                    + KATA.hint(2), e);
+        }
+        // A correct aggregate cannot return while the cancelled call lingers: the window costs it only time.
+        boolean returnedWhileTheCallLingered = lingering.lingering() > 0 && call.watchFor(call::isDone, LINGER);
+        release.open();
+        Outcome<String> outcome = call.awaitWithin(DEADLINE);
 
         assertThat(outcome.thrown()).as("what aggregate did when its 200 ms passed; %s", KATA.hint(2))
                 .isInstanceOf(TimeoutException.class);
-        assertThat(stillRunning).as("profile calls still running when aggregate threw (the call takes 300 ms to"
-                + " end once interrupted). Interrupting the slow call is not enough: wait until it has ended,"
-                + " or it outlives the aggregator.%n%s%s", log.timeline(), KATA.hint(2)).isZero();
         assertEndedInterrupted(log, "profile(", "the timeout passed");
+        assertThat(returnedWhileTheCallLingered).as("aggregate threw while the profile call it had interrupted was"
+                + " still running (the test held it back once interrupted). Interrupting the slow call is not"
+                + " enough: wait until it has ended, or it outlives the aggregator.%n%s%s", log.timeline(),
+                KATA.hint(2)).isFalse();
         assertThat(outcome.elapsed()).as("aggregate gave up after %d ms, before its 200 ms timeout had passed",
                 outcome.elapsed().toMillis()).isGreaterThanOrEqualTo(timeout.multipliedBy(9).dividedBy(10));
         assertThat(only(log, "latestOrder(").outcome()).as("the order call, which answers at once")

@@ -38,7 +38,8 @@ final class StackReport {
             String f = frames.get(i);
             String cls = ThreadDump.frameClass(f);
             boolean kata = cls.startsWith(prefix);
-            boolean fake = cls.startsWith("errgroupkatas.support.Fake") || cls.startsWith("errgroupkatas.support.Gate");
+            boolean fake = cls.startsWith("errgroupkatas.support.Fake") || cls.startsWith("errgroupkatas.support.Gate")
+                    || cls.startsWith("errgroupkatas.support.Lingering");
             if (i < blocking + CONTEXT || kata || fake) {
                 if (skipped) {
                     s.append("        …\n");

@@ -3,12 +3,15 @@ package errgroupkatas.support;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import errgroupkatas.story.ServiceException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +47,35 @@ class CallLogTest {
         assertThatThrownBy(() -> profiles.profile(1)).isInstanceOf(IllegalStateException.class).hasMessage("a bug");
         assertThatThrownBy(() -> profiles.profile(2)).isExactlyInstanceOf(Error.class).hasMessage("a panic");
         assertThat(log.calls()).extracting(Call::outcome).containsExactly(Call.Outcome.FAILED, Call.Outcome.FAILED);
+    }
+
+    @Test
+    @DisplayName("linger once interrupted: the lookup ignores further interrupts until its gate opens, then throws")
+    void lingersOnceInterrupted() throws Exception {
+        profiles.on(1, Reply.when(Gate.closed("never")));
+        Gate release = Gate.closed("the lookup may end");
+        LingeringProfileService lingering = new LingeringProfileService(profiles, release);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean interruptStatus = new AtomicBoolean();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                lingering.profile(1);
+            } catch (Throwable t) {
+                thrown.set(t);
+                interruptStatus.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        log.awaitCall("profile(1)", Duration.ofSeconds(5));
+        caller.interrupt();
+        await().atMost(Duration.ofSeconds(5)).until(() -> lingering.lingering() == 1);
+        caller.interrupt(); // ignored: it lingers still
+        assertThat(caller.join(Duration.ofMillis(100))).as("the lookup ended before its gate opened").isFalse();
+
+        release.open();
+        assertThat(caller.join(Duration.ofSeconds(5))).isTrue();
+        assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+        assertThat(interruptStatus.get()).as("the second interrupt is kept").isTrue();
+        assertThat(lingering.lingering()).isZero();
     }
 
     @Test

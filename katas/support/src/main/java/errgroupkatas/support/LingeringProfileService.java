@@ -1,0 +1,64 @@
+package errgroupkatas.support;
+
+import errgroupkatas.story.ProfileService;
+import errgroupkatas.story.ServiceException;
+import errgroupkatas.story.User;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A profile service whose interrupted lookups linger: a lookup of the delegate that is interrupted
+ * does not end until the test opens a gate, and ignores further interrupts meanwhile, as a client
+ * stuck in a call that ignores interrupts (a blocking socket read), or one closing its connection,
+ * does. Then it throws the {@link InterruptedException} (with the interrupt status set again if it
+ * was interrupted meanwhile). It makes "the caller is still waiting for the call it cancelled" a
+ * state the test holds for as long as it likes.
+ *
+ * <pre>{@code
+ * Gate release = Gate.closed("the cancelled profile call may end");
+ * var lingering = new LingeringProfileService(profiles, release);
+ * ... start the kata call; wait until lingering.lingering() > 0 (it cancelled the lookup) ...
+ * boolean returnedMeanwhile = call.watchFor(call::isDone, window); // it must wait for the lookup
+ * release.open();
+ * }</pre>
+ */
+public final class LingeringProfileService implements ProfileService {
+    private final ProfileService delegate;
+    private final Gate release;
+    private final AtomicInteger lingering = new AtomicInteger();
+
+    /** Lookups go to {@code delegate}; one that is interrupted then waits for {@code release}. */
+    public LingeringProfileService(ProfileService delegate, Gate release) {
+        this.delegate = delegate;
+        this.release = release;
+    }
+
+    @Override
+    public User profile(long userId) throws ServiceException, InterruptedException {
+        try {
+            return delegate.profile(userId);
+        } catch (InterruptedException e) {
+            lingering.incrementAndGet();
+            boolean interruptedAgain = false;
+            try {
+                while (!release.isOpen()) {
+                    try {
+                        release.pass(); // deaf to interrupts: the lookup is cancelled already
+                    } catch (InterruptedException again) {
+                        interruptedAgain = true;
+                    }
+                }
+            } finally {
+                lingering.decrementAndGet();
+            }
+            if (interruptedAgain) {
+                Thread.currentThread().interrupt();
+            }
+            throw e;
+        }
+    }
+
+    /** How many lookups were interrupted and are waiting for the gate. */
+    public int lingering() {
+        return lingering.get();
+    }
+}
