@@ -291,13 +291,7 @@ class LimitedGroupTest {
         fail.open();
         Throwable thrown = call.awaitWithin(DEADLINE).threw();
 
-        assertThat(thrown).as("await() after profile(1001) failed; %s", KATA.hint(3))
-                .isInstanceOf(ExecutionException.class)
-                .cause().as("the first failure wins, whatever fails after it; %s", KATA.hint(3))
-                .isSameAs(log.firstFailed().failure());
-        assertThat(thrown.getSuppressed()).as("the ExecutionException's suppressed exceptions: the later real failure"
-                + " (profile(1002)'s), but not profile(1003)'s InterruptedException, which the group's own"
-                + " cancellation caused; %s%n%s", KATA.hint(3), log.timeline()).containsExactly(later);
+        tasks.assertFirstFailureWithTheLaterSuppressed(thrown, later);
     }
 
     @Test

@@ -2,6 +2,7 @@ package errgroupkatas.bounded;
 
 import static errgroupkatas.bounded.LimitedGroupTest.DEADLINE;
 import static errgroupkatas.bounded.LimitedGroupTest.KATA;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeProfileService;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -224,5 +226,21 @@ final class Tasks {
         Outcome<Void> outcome = call(description, steps).showing(log).awaitWithin(DEADLINE);
         outcome.returned();
         return outcome.elapsed();
+    }
+
+    /**
+     * Asserts what {@code await()} threw after profile(1001) failed first, profile(1002) failed
+     * with {@code later} as the cancellation stopped it, and profile(1003) was interrupted: an
+     * ExecutionException whose cause is the first failure and whose only suppressed exception is
+     * {@code later}.
+     */
+    void assertFirstFailureWithTheLaterSuppressed(Throwable thrown, Throwable later) {
+        assertThat(thrown).as("await() after profile(1001) failed; %s", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class)
+                .cause().as("the first failure wins, whatever fails after it; %s", KATA.hint(3))
+                .isSameAs(log.firstFailed().failure());
+        assertThat(thrown.getSuppressed()).as("the ExecutionException's suppressed exceptions: the later real failure"
+                + " (profile(1002)'s), but not profile(1003)'s InterruptedException, which the group's own"
+                + " cancellation caused; %s%n%s", KATA.hint(3), log.timeline()).containsExactly(later);
     }
 }
