@@ -28,7 +28,12 @@ import java.util.stream.Stream;
  *   <li>every planted mistake under {@code solutions/NN-name/mistakes/<name>/} is rejected: the
  *       tests its README names on a {@code caught-by:} line all fail against the solution with the
  *       mistake's files laid over it. Only those tests run, so the check proves exactly that claim
- *       and stays fast.</li>
+ *       and stays fast;</li>
+ *   <li>every alternative under {@code solutions/NN-name/alternatives/<name>/} passes every test:
+ *       an alternative is a correct solution written to be awkward for the tests (e.g. a stage
+ *       that works on after each hand-over without checking for interrupts, as a thread the
+ *       scheduler keeps waiting does), so a test that would reject a correct solution on a bad
+ *       schedule fails here every time, not once in a hundred loaded runs.</li>
  * </ol>
  * Rule tests ({@code @Tag("rules")}) hold on any stub and are counted apart. A kata's variants run
  * in one fresh JVM ({@link ForkedKataRun}), the solution first, all katas at once. Prints each
@@ -44,7 +49,7 @@ public final class MetaCheck {
     private final Path root;
     private final List<String> problems = new ArrayList<>();
     private int katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnSolutions, failOnStubs, mistakes,
-            rejected;
+            rejected, alternatives, accepted;
     /** Per kata, in kata order: the reference solution's tests and the sum of their times. */
     private final Map<String, SolutionTime> solutionTimes = new TreeMap<>();
 
@@ -75,7 +80,7 @@ public final class MetaCheck {
 
     /** One kata's variants, compiled and ready to run, and what could not be compiled. */
     private record KataCheck(String kata, List<ForkedKataRun.Variant> variants, Map<String, String> compileErrors,
-            Map<String, Set<String>> caughtBy) {
+            Set<String> alternatives, Map<String, Set<String>> caughtBy) {
     }
 
     /** A kata's check and its outcomes. */
@@ -83,31 +88,37 @@ public final class MetaCheck {
     }
 
     private void run(List<Path> kataDirs) throws Exception {
-        List<KataCheck> checks = new ArrayList<>();
-        for (Path kata : kataDirs) {
-            String id = kata.getFileName().toString();
-            if (!Files.isDirectory(kata.resolve("target/test-classes"))) {
-                problems.add(id + ": its tests were not compiled (run mvn verify -Psolutions first)");
-                continue;
-            }
-            katas++;
-            checks.add(prepare(id, kata));
-        }
         // All katas at once: a kata's JVM spends most of its time waiting (a rejected mistake waits out
         // a test's deadline and the leak check's grace), so the machine's two cores are not the limit.
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, checks.size()));
+        // Each kata's JVM starts as soon as its variants are compiled (javac runs here, one kata at a
+        // time), the last kata first: the later katas have more tests and longer deadlines, so the
+        // longest runs overlap the compiling of the others instead of waiting for all of it.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, kataDirs.size()));
         try {
-            List<Future<Checked>> futures = new ArrayList<>();
-            for (KataCheck c : checks) {
-                futures.add(pool.submit(() -> {
+            Map<String, Future<Checked>> futures = new LinkedHashMap<>();
+            kataDirs.forEach(kata -> futures.put(kata.getFileName().toString(), null)); // report in catalog order
+            long compileStart = System.nanoTime();
+            int variants = 0;
+            for (Path kata : kataDirs.reversed()) {
+                String id = kata.getFileName().toString();
+                if (!Files.isDirectory(kata.resolve("target/test-classes"))) {
+                    problems.add(id + ": its tests were not compiled (run mvn verify -Psolutions first)");
+                    futures.remove(id);
+                    continue;
+                }
+                katas++;
+                KataCheck c = prepare(id, kata);
+                variants += c.variants().size() - 1;
+                futures.put(id, pool.submit(() -> {
                     long start = System.nanoTime();
-                    Path kataDir = root.resolve("katas").resolve(c.kata());
-                    var outcomes = new ForkedKataRun(kataDir.resolve("target/test-classes"),
-                            kataDir.resolve("target/meta-check")).run(c.variants());
+                    var outcomes = new ForkedKataRun(kata.resolve("target/test-classes"),
+                            kata.resolve("target/meta-check")).run(c.variants());
                     return new Checked(c, outcomes, Duration.ofNanos(System.nanoTime() - start));
                 }));
             }
-            for (Future<Checked> f : futures) {
+            System.out.printf(Locale.ROOT, "meta-check: %d variants compiled (%.1f s, while the first katas ran)%n",
+                    variants, (System.nanoTime() - compileStart) / 1e9);
+            for (Future<Checked> f : futures.values()) {
                 report(f.get());
             }
         } finally {
@@ -115,7 +126,7 @@ public final class MetaCheck {
         }
     }
 
-    /** Compiles the kata's stub and each mistake (over the solution's classes). */
+    /** Compiles the kata's stub, each alternative and each mistake (both over the solution's classes). */
     private KataCheck prepare(String id, Path kata) throws IOException {
         Path work = kata.resolve("target/meta-check");
         Path solutionClasses = kata.resolve("target/classes");
@@ -124,6 +135,20 @@ public final class MetaCheck {
         Map<String, Set<String>> caughtBy = new LinkedHashMap<>();
         // The solution runs first, before any mistake can leave a thread behind in the shared JVM.
         variants.add(new ForkedKataRun.Variant(SOLUTION, List.of(solutionClasses), List.of()));
+        // Then the alternatives, correct too: every test runs (an empty list of tests).
+        Set<String> alternatives = new TreeSet<>();
+        for (Path a : subdirectories(root.resolve("solutions").resolve(id).resolve("alternatives"))) {
+            String name = a.getFileName().toString();
+            alternatives.add(name);
+            try {
+                Path classes = work.resolve(name + "-classes");
+                ForkedKataRun.compileOver(id + " alternative " + name, a.resolve("src/main/java"), solutionClasses,
+                        classes);
+                variants.add(new ForkedKataRun.Variant(name, List.of(classes), List.of()));
+            } catch (IllegalStateException e) {
+                errors.put(name, e.getMessage());
+            }
+        }
         try {
             Path stub = work.resolve("stub-classes");
             ForkedKataRun.compile(id + " stub", List.of(kata.resolve("src/main/java")), List.of(), stub);
@@ -131,25 +156,34 @@ public final class MetaCheck {
         } catch (IllegalStateException e) {
             errors.put("stub", e.getMessage());
         }
-        Path mistakesDir = root.resolve("solutions").resolve(id).resolve("mistakes");
-        if (Files.isDirectory(mistakesDir)) {
-            try (Stream<Path> dirs = Files.list(mistakesDir)) {
-                for (Path m : dirs.filter(Files::isDirectory).sorted().toList()) {
-                    String name = m.getFileName().toString();
-                    Set<String> names = caughtBy(m);
-                    caughtBy.put(name, names);
-                    try {
-                        Path classes = work.resolve(name + "-classes");
-                        ForkedKataRun.compileOver(id + " mistake " + name, m.resolve("src/main/java"),
-                                solutionClasses, classes);
-                        variants.add(new ForkedKataRun.Variant(name, List.of(classes), List.copyOf(new TreeSet<>(names))));
-                    } catch (IllegalStateException e) {
-                        errors.put(name, e.getMessage());
-                    }
-                }
+        for (Path m : subdirectories(root.resolve("solutions").resolve(id).resolve("mistakes"))) {
+            String name = m.getFileName().toString();
+            if (alternatives.contains(name)) {
+                problems.add(id + ": " + name + " is both an alternative and a mistake: rename one");
+                continue;
+            }
+            Set<String> names = caughtBy(m);
+            caughtBy.put(name, names);
+            try {
+                Path classes = work.resolve(name + "-classes");
+                ForkedKataRun.compileOver(id + " mistake " + name, m.resolve("src/main/java"), solutionClasses,
+                        classes);
+                variants.add(new ForkedKataRun.Variant(name, List.of(classes), List.copyOf(new TreeSet<>(names))));
+            } catch (IllegalStateException e) {
+                errors.put(name, e.getMessage());
             }
         }
-        return new KataCheck(id, variants, errors, caughtBy);
+        return new KataCheck(id, variants, errors, alternatives, caughtBy);
+    }
+
+    /** The folders directly under {@code dir}, sorted; none if it does not exist. */
+    private static List<Path> subdirectories(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(dir)) {
+            return dirs.filter(Files::isDirectory).sorted().toList();
+        }
     }
 
     private static Set<String> caughtBy(Path mistake) throws IOException {
@@ -170,7 +204,9 @@ public final class MetaCheck {
         c.check().compileErrors().forEach((variant, error) -> {
             problems.add(kata + ": " + variant + " does not compile: " + error);
             System.out.println("  " + variant + ": DOES NOT COMPILE");
-            if (!variant.equals("stub")) {
+            if (c.check().alternatives().contains(variant)) {
+                alternatives++;
+            } else if (!variant.equals("stub")) {
                 mistakes++;
             }
         });
@@ -179,6 +215,8 @@ public final class MetaCheck {
                 checkSolution(kata, outcome);
             } else if (variant.equals("stub")) {
                 checkStub(kata, outcome);
+            } else if (c.check().alternatives().contains(variant)) {
+                checkAlternative(kata, variant, outcome);
             } else {
                 checkMistake(kata, variant, c.check().caughtBy().get(variant), outcome);
             }
@@ -203,6 +241,29 @@ public final class MetaCheck {
         for (TestResult r : failing) {
             problems.add(kata + ": " + r.key() + " " + r.status().toLowerCase(Locale.ROOT)
                     + " against the reference solution");
+            System.out.println("    " + r.status() + " " + r.key() + " (" + r.display() + ")");
+            System.out.println("      " + r.message().replace(" ⏎ ", "\n      "));
+        }
+    }
+
+    private void checkAlternative(String kata, String name, ForkedKataRun.Outcome o) {
+        alternatives++;
+        String id = kata + "/" + name;
+        List<TestResult> results = o.results().results();
+        List<TestResult> failing = results.stream().filter(r -> !r.passed()).toList();
+        if (o.crashed()) {
+            problems.add("alternative " + id + ": its test JVM " + o.problem() + " (see " + o.log() + ")");
+        } else if (results.isEmpty()) {
+            problems.add("alternative " + id + " ran no test");
+        } else if (failing.isEmpty()) {
+            accepted++;
+        }
+        System.out.printf(Locale.ROOT, "  alternative %s: %d of %d tests pass%n", name,
+                results.size() - failing.size(), results.size());
+        for (TestResult r : failing) {
+            problems.add("alternative " + id + ": " + r.key() + " " + r.status().toLowerCase(Locale.ROOT)
+                    + ", but the alternative is a correct solution (see its README.md): the test rejects a"
+                    + " correct solution on some schedules; redesign it (gates and ordering, not timing)");
             System.out.println("    " + r.status() + " " + r.key() + " (" + r.display() + ")");
             System.out.println("      " + r.message().replace(" ⏎ ", "\n      "));
         }
@@ -265,6 +326,7 @@ public final class MetaCheck {
         System.out.printf(Locale.ROOT,
                 "katas: %d, tests: %d (%d behaviour, %d rules), pass on solutions: %d, fail on stubs: %d of %d behaviour tests%n",
                 katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnStubs, behaviourTests);
+        System.out.printf(Locale.ROOT, "alternatives: %d, accepted: %d%n", alternatives, accepted);
         System.out.printf(Locale.ROOT, "mistakes: %d, rejected: %d%n", mistakes, rejected);
         if (passOnSolutions + failOnSolutions != tests) {
             problems.add("the solution runs ran " + (passOnSolutions + failOnSolutions) + " tests, the stub runs "
