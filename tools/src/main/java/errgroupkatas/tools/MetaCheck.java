@@ -95,21 +95,19 @@ public final class MetaCheck {
         // longest runs overlap the compiling of the others instead of waiting for all of it.
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, kataDirs.size()));
         try {
-            Map<String, Future<Checked>> futures = new LinkedHashMap<>();
-            kataDirs.forEach(kata -> futures.put(kata.getFileName().toString(), null)); // report in catalog order
+            Map<Path, Future<Checked>> futures = new LinkedHashMap<>();
             long compileStart = System.nanoTime();
             int variants = 0;
             for (Path kata : kataDirs.reversed()) {
                 String id = kata.getFileName().toString();
                 if (!Files.isDirectory(kata.resolve("target/test-classes"))) {
                     problems.add(id + ": its tests were not compiled (run mvn verify -Psolutions first)");
-                    futures.remove(id);
                     continue;
                 }
                 katas++;
                 KataCheck c = prepare(id, kata);
                 variants += c.variants().size() - 1;
-                futures.put(id, pool.submit(() -> {
+                futures.put(kata, pool.submit(() -> {
                     long start = System.nanoTime();
                     var outcomes = new ForkedKataRun(kata.resolve("target/test-classes"),
                             kata.resolve("target/meta-check")).run(c.variants());
@@ -118,8 +116,10 @@ public final class MetaCheck {
             }
             System.out.printf(Locale.ROOT, "meta-check: %d variants compiled (%.1f s, while the first katas ran)%n",
                     variants, (System.nanoTime() - compileStart) / 1e9);
-            for (Future<Checked> f : futures.values()) {
-                report(f.get());
+            for (Path kata : kataDirs) { // reported in the catalog's order
+                if (futures.containsKey(kata)) {
+                    report(futures.get(kata).get());
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -138,16 +138,8 @@ public final class MetaCheck {
         // Then the alternatives, correct too: every test runs (an empty list of tests).
         Set<String> alternatives = new TreeSet<>();
         for (Path a : subdirectories(root.resolve("solutions").resolve(id).resolve("alternatives"))) {
-            String name = a.getFileName().toString();
-            alternatives.add(name);
-            try {
-                Path classes = work.resolve(name + "-classes");
-                ForkedKataRun.compileOver(id + " alternative " + name, a.resolve("src/main/java"), solutionClasses,
-                        classes);
-                variants.add(new ForkedKataRun.Variant(name, List.of(classes), List.of()));
-            } catch (IllegalStateException e) {
-                errors.put(name, e.getMessage());
-            }
+            alternatives.add(a.getFileName().toString());
+            addOverlay(id + " alternative", a, List.of(), kata, variants, errors);
         }
         try {
             Path stub = work.resolve("stub-classes");
@@ -164,16 +156,26 @@ public final class MetaCheck {
             }
             Set<String> names = caughtBy(m);
             caughtBy.put(name, names);
-            try {
-                Path classes = work.resolve(name + "-classes");
-                ForkedKataRun.compileOver(id + " mistake " + name, m.resolve("src/main/java"), solutionClasses,
-                        classes);
-                variants.add(new ForkedKataRun.Variant(name, List.of(classes), List.copyOf(new TreeSet<>(names))));
-            } catch (IllegalStateException e) {
-                errors.put(name, e.getMessage());
-            }
+            addOverlay(id + " mistake", m, List.copyOf(new TreeSet<>(names)), kata, variants, errors);
         }
         return new KataCheck(id, variants, errors, alternatives, caughtBy);
+    }
+
+    /**
+     * Compiles the variant in {@code dir} (its files over the solution's classes) and adds it to
+     * {@code variants}, to run {@code tests} (empty for all); or records why it does not compile.
+     */
+    private static void addOverlay(String kind, Path dir, List<String> tests, Path kata,
+            List<ForkedKataRun.Variant> variants, Map<String, String> errors) throws IOException {
+        String name = dir.getFileName().toString();
+        try {
+            Path classes = kata.resolve("target/meta-check").resolve(name + "-classes");
+            ForkedKataRun.compileOver(kind + " " + name, dir.resolve("src/main/java"), kata.resolve("target/classes"),
+                    classes);
+            variants.add(new ForkedKataRun.Variant(name, List.of(classes), tests));
+        } catch (IllegalStateException e) {
+            errors.put(name, e.getMessage());
+        }
     }
 
     /** The folders directly under {@code dir}, sorted; none if it does not exist. */
@@ -241,9 +243,14 @@ public final class MetaCheck {
         for (TestResult r : failing) {
             problems.add(kata + ": " + r.key() + " " + r.status().toLowerCase(Locale.ROOT)
                     + " against the reference solution");
-            System.out.println("    " + r.status() + " " + r.key() + " (" + r.display() + ")");
-            System.out.println("      " + r.message().replace(" ⏎ ", "\n      "));
+            printFailure(r);
         }
+    }
+
+    /** A test that should have passed: its status, name and message, indented under its variant. */
+    private static void printFailure(TestResult r) {
+        System.out.println("    " + r.status() + " " + r.key() + " (" + r.display() + ")");
+        System.out.println("      " + r.message().replace(" ⏎ ", "\n      "));
     }
 
     private void checkAlternative(String kata, String name, ForkedKataRun.Outcome o) {
@@ -264,8 +271,7 @@ public final class MetaCheck {
             problems.add("alternative " + id + ": " + r.key() + " " + r.status().toLowerCase(Locale.ROOT)
                     + ", but the alternative is a correct solution (see its README.md): the test rejects a"
                     + " correct solution on some schedules; redesign it (gates and ordering, not timing)");
-            System.out.println("    " + r.status() + " " + r.key() + " (" + r.display() + ")");
-            System.out.println("      " + r.message().replace(" ⏎ ", "\n      "));
+            printFailure(r);
         }
     }
 
