@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Kata 02: the friends handler as a pipeline.
@@ -98,7 +97,7 @@ public final class FriendsHandler {
             }
             try {
                 for (Optional<User> user = users.take(); user.isPresent(); user = users.take()) {
-                    stall(); // ALTERNATIVE: between a take and the next
+                    Stall.stall(); // ALTERNATIVE: between a take and the next
                     result.add(user.get());
                 }
             } finally {
@@ -121,7 +120,7 @@ public final class FriendsHandler {
             try {
                 for (OptionalLong id = cursor.next(); id.isPresent(); id = cursor.next()) {
                     ids.put(id);
-                    stall(); // ALTERNATIVE: between a hand-over and the next read
+                    Stall.stall(); // ALTERNATIVE: between a hand-over and the next read
                 }
             } catch (ServiceException | RuntimeException e) {
                 firstFailure.compareAndSet(null, new FriendsException("cannot read the friend ids of user " + userId, e));
@@ -142,7 +141,7 @@ public final class FriendsHandler {
                 long friend = id.getAsLong();
                 try {
                     User user = profiles.profile(friend);
-                    stall(); // ALTERNATIVE: between the lookup and its hand-over
+                    Stall.stall(); // ALTERNATIVE: between the lookup and its hand-over
                     users.add(Optional.of(user));
                 } catch (ServiceException | RuntimeException e) {
                     firstFailure.compareAndSet(null,
@@ -155,26 +154,6 @@ public final class FriendsHandler {
             if (mappersLeft.decrementAndGet() == 0) {
                 users.add(NO_MORE_USERS); // last one out closes shop
             }
-        }
-    }
-
-    /** ALTERNATIVE: the steps each thread has worked through (every stage is a thread of its own). */
-    private static final ThreadLocal<int[]> STEPS = ThreadLocal.withInitial(() -> new int[1]);
-
-    /**
-     * ALTERNATIVE: in a thread's first 10 steps, 20 ms of work that never looks at the interrupt
-     * status, as a parse or a hash does, or a thread the scheduler keeps waiting: a cancel reaches
-     * the stage only at its next blocking call, which is all a correct solution promises. Only
-     * the first 10: the tests that hold stages on gates use fewer friends, and the 1 000-friend
-     * tests measure throughput, which a stall at every step would rightly fail.
-     */
-    private static void stall() {
-        if (STEPS.get()[0]++ >= 10) {
-            return;
-        }
-        long until = System.nanoTime() + 20_000_000;
-        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
-            LockSupport.parkNanos(left); // returns at once while interrupted: the interrupt stays set
         }
     }
 }

@@ -15,7 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Kata 03, part B: the friends handler as one {@link ErrGroup} of a producer, {@code mappers}
@@ -89,7 +88,7 @@ public final class FriendsHandler {
                 cursor = friends.friendIds(userId);
                 while ((id = cursor.next()).isPresent()) {
                     ids.put(id);
-                    stall(); // ALTERNATIVE: between a hand-over and the next read
+                    Stall.stall(); // ALTERNATIVE: between a hand-over and the next read
                 }
             } catch (ServiceException e) {
                 throw new FriendsException("cannot read the friend ids of user " + userId, e);
@@ -107,7 +106,7 @@ public final class FriendsHandler {
                     long friend = id.getAsLong();
                     try {
                         User user = profiles.profile(friend);
-                        stall(); // ALTERNATIVE: between the lookup and its hand-over
+                        Stall.stall(); // ALTERNATIVE: between the lookup and its hand-over
                         users.put(Optional.of(user));
                     } catch (ServiceException e) {
                         throw new FriendsException("cannot look up the profile of friend " + friend, e);
@@ -122,7 +121,7 @@ public final class FriendsHandler {
         // Reduce: collect the profiles until the stream is closed.
         group.go(() -> {
             for (Optional<User> user = users.take(); user.isPresent(); user = users.take()) {
-                stall(); // ALTERNATIVE: between a take and the next
+                Stall.stall(); // ALTERNATIVE: between a take and the next
                 result.add(user.get());
             }
         });
@@ -147,25 +146,5 @@ public final class FriendsHandler {
             throw new FriendsException("listing the friends of user " + userId + " failed", cause);
         }
         return result; // the reducer's thread has ended: await() joined it
-    }
-
-    /** ALTERNATIVE: the steps each thread has worked through (every stage is a thread of its own). */
-    private static final ThreadLocal<int[]> STEPS = ThreadLocal.withInitial(() -> new int[1]);
-
-    /**
-     * ALTERNATIVE: in a thread's first 10 steps, 20 ms of work that never looks at the interrupt
-     * status, as a parse or a hash does, or a thread the scheduler keeps waiting: a cancel reaches
-     * the stage only at its next blocking call, which is all a correct solution promises. Only
-     * the first 10: the tests that hold stages on gates use fewer friends, and the 1 000-friend
-     * tests measure throughput, which a stall at every step would rightly fail.
-     */
-    private static void stall() {
-        if (STEPS.get()[0]++ >= 10) {
-            return;
-        }
-        long until = System.nanoTime() + 20_000_000;
-        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
-            LockSupport.parkNanos(left); // returns at once while interrupted: the interrupt stays set
-        }
     }
 }

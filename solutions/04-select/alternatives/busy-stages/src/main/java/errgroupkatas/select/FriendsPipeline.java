@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -116,7 +115,7 @@ public final class FriendsPipeline {
                 try {
                     ids.forEach(id -> {
                         User user = lookUp(id);
-                        stall(); // ALTERNATIVE: between the lookup and its send
+                        Stall.stall(); // ALTERNATIVE: between the lookup and its send
                         found.send(user);
                     });
                 } finally {
@@ -140,7 +139,7 @@ public final class FriendsPipeline {
                 if (next.isEmpty()) {
                     break; // every mapper ended: all friends were listed, or a stage failed
                 }
-                stall(); // ALTERNATIVE: between a receive and the sink
+                Stall.stall(); // ALTERNATIVE: between a receive and the sink
                 if (!sink.test(next.get())) {
                     return; // stopped early: a success; finally cancels the stages still running
                 }
@@ -156,7 +155,7 @@ public final class FriendsPipeline {
             FriendIdCursor cursor = friends.friendIds(userId);
             for (OptionalLong id = cursor.next(); id.isPresent(); id = cursor.next()) {
                 ids.send(id.getAsLong());
-                stall(); // ALTERNATIVE: between a send and the next read
+                Stall.stall(); // ALTERNATIVE: between a send and the next read
             }
         } catch (ServiceException e) {
             throw new FriendsException("cannot read the friend ids of user " + userId, e);
@@ -260,26 +259,6 @@ public final class FriendsPipeline {
                 case RuntimeException re -> throw re;
                 default -> throw new IllegalStateException("a stage failed unexpectedly", e);
             }
-        }
-    }
-
-    /** ALTERNATIVE: the steps each thread has worked through (every stage is a thread of its own). */
-    private static final ThreadLocal<int[]> STEPS = ThreadLocal.withInitial(() -> new int[1]);
-
-    /**
-     * ALTERNATIVE: in a thread's first 10 steps, 20 ms of work that never looks at the interrupt
-     * status, as a parse or a hash does, or a thread the scheduler keeps waiting: a cancel reaches
-     * the stage only at its next blocking call, which is all a correct solution promises. Only
-     * the first 10: the tests that hold stages on gates use fewer friends, and the 1 000-friend
-     * tests measure throughput, which a stall at every step would rightly fail.
-     */
-    private static void stall() {
-        if (STEPS.get()[0]++ >= 10) {
-            return;
-        }
-        long until = System.nanoTime() + 20_000_000;
-        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
-            LockSupport.parkNanos(left); // returns at once while interrupted: the interrupt stays set
         }
     }
 }

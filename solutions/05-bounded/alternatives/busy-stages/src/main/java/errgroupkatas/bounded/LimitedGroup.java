@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -135,11 +134,11 @@ public final class LimitedGroup {
 
     private void run(Task task) {
         try {
-            stall(); // ALTERNATIVE: a task thread slow to start its task
+            Stall.stall(); // ALTERNATIVE: a task thread slow to start its task
             task.run();
-            stall(); // ALTERNATIVE: and slow to say it ended
+            Stall.stall(); // ALTERNATIVE: and slow to say it ended
         } catch (Throwable t) {
-            stall(); // ALTERNATIVE: or slow to report its failure
+            Stall.stall(); // ALTERNATIVE: or slow to report its failure
             failed(t);
         } finally {
             release();
@@ -253,25 +252,5 @@ public final class LimitedGroup {
     /** Why the group was cancelled: the first failure (or the interrupt); empty while it is not. */
     public Optional<Throwable> cancellationCause() {
         return Optional.ofNullable(cancellationCause);
-    }
-
-    /** ALTERNATIVE: the steps each thread has worked through (a task thread, or a worker). */
-    private static final ThreadLocal<int[]> STEPS = ThreadLocal.withInitial(() -> new int[1]);
-
-    /**
-     * ALTERNATIVE: in a thread's first 10 steps, 20 ms of work that never looks at the interrupt
-     * status, as a thread the scheduler keeps waiting does: a cancel reaches it only at its next
-     * blocking call, which is all a correct solution promises. Only the first 10: the tests that
-     * hold tasks on gates use fewer, and the 10 000-task tests measure throughput, which a stall
-     * at every step would rightly fail.
-     */
-    private static void stall() {
-        if (STEPS.get()[0]++ >= 10) {
-            return;
-        }
-        long until = System.nanoTime() + 20_000_000;
-        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
-            LockSupport.parkNanos(left); // returns at once while interrupted: the interrupt stays set
-        }
     }
 }

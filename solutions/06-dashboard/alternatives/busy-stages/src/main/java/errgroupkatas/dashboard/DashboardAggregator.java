@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Kata 06: the dashboard, a fail-fast aggregator with a deadline.
@@ -162,7 +161,7 @@ public final class DashboardAggregator {
                 String orderText = null;
                 while (profileText == null || orderText == null) {
                     Future<String> next = done.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    stall(); // ALTERNATIVE: the caller slow to look at what it polled
+                    Stall.stall(); // ALTERNATIVE: the caller slow to look at what it polled
                     if (next == null) {
                         TimeoutException late = new TimeoutException("the dashboard of user " + userId
                                 + " timed out after " + timeout.toMillis() + " ms waiting for the "
@@ -206,9 +205,9 @@ public final class DashboardAggregator {
     private static Callable<String> call(String service, long userId, ServiceCall body) {
         return () -> {
             try {
-                stall(); // ALTERNATIVE: a call's thread slow to start the call
+                Stall.stall(); // ALTERNATIVE: a call's thread slow to start the call
                 String text = body.call();
-                stall(); // ALTERNATIVE: and slow to hand its answer over
+                Stall.stall(); // ALTERNATIVE: and slow to hand its answer over
                 return text;
             } catch (ServiceException | RuntimeException e) {
                 throw new DashboardException("the " + service + " failed for user " + userId, e);
@@ -236,25 +235,6 @@ public final class DashboardAggregator {
 
         public DashboardException(String message, Throwable cause) {
             super(message, cause);
-        }
-    }
-
-    /** ALTERNATIVE: the steps each thread has worked through (each call runs on a thread of its own). */
-    private static final ThreadLocal<int[]> STEPS = ThreadLocal.withInitial(() -> new int[1]);
-
-    /**
-     * ALTERNATIVE: in a thread's first 10 steps, 20 ms of work that never looks at the interrupt
-     * status, as a thread the scheduler keeps waiting does: a cancel reaches it only at its next
-     * blocking call, which is all a correct solution promises. (A dashboard thread has fewer than
-     * 10 steps; the cap is the other katas'.)
-     */
-    private static void stall() {
-        if (STEPS.get()[0]++ >= 10) {
-            return;
-        }
-        long until = System.nanoTime() + 20_000_000;
-        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
-            LockSupport.parkNanos(left); // returns at once while interrupted: the interrupt stays set
         }
     }
 }
