@@ -360,13 +360,9 @@ class FriendsPipelineTest {
         }).showing(log);
         // The consumer stops; the pipeline cancels profile(1002), which then ignores interrupts until
         // windDown opens: the pipeline is waiting for it. Now the caller is interrupted.
-        try {
-            await("profile(1002) cancelled").atMost(BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
-                    .until(() -> call.isDone() || stubborn.lingering() > 0);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("The consumer stopped early while profile(1002) was in flight, but the pipeline"
-                    + " did not cancel it within " + BOUND.toMillis() + " ms.\n" + log.timeline() + KATA.hint(2), e);
-        }
+        stubborn.awaitLingeringOrDone(call, BOUND, () -> "The consumer stopped early while profile(1002) was in"
+                + " flight, but the pipeline did not cancel it within " + BOUND.toMillis() + " ms.\n" + log.timeline()
+                + KATA.hint(2));
         call.interrupt();
         boolean endedWhileAStageRan = call.watchFor(call::isDone, Duration.ofMillis(200));
         windDown.open();

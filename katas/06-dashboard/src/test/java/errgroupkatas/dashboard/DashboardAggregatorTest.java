@@ -7,7 +7,6 @@ import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.awaitility.Awaitility.await;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
 import errgroupkatas.support.Call;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -187,14 +185,9 @@ class DashboardAggregatorTest {
         var dashboard = DashboardAggregator.create(lingering, orders, withTimeout(timeout), withLogger(logger));
 
         var call = start(dashboard);
-        try {
-            await("the profile call cancelled").atMost(DEADLINE).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(2)).until(() -> call.isDone() || lingering.lingering() > 0);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError("aggregate's 200 ms timeout passed " + DEADLINE.toMillis() + " ms ago, but the"
-                    + " profile call was neither interrupted nor did aggregate return.\n" + log.timeline()
-                    + KATA.hint(2), e);
-        }
+        lingering.awaitLingeringOrDone(call, DEADLINE, () -> "aggregate's 200 ms timeout passed "
+                + DEADLINE.toMillis() + " ms ago, but the profile call was neither interrupted nor did aggregate"
+                + " return.\n" + log.timeline() + KATA.hint(2));
         // The cancelled call cannot end before the test opens the gate, so a correct aggregate cannot have
         // returned yet, nor return in the window (it costs a correct one only time). Whether the call already
         // lingers does not matter: a wrong aggregate may return before the call's thread has even seen its

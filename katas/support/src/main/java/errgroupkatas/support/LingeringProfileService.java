@@ -3,7 +3,12 @@ package errgroupkatas.support;
 import errgroupkatas.story.ProfileService;
 import errgroupkatas.story.ServiceException;
 import errgroupkatas.story.User;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A profile service whose interrupted lookups linger: a lookup of the delegate that is interrupted
@@ -16,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>{@code
  * Gate release = Gate.closed("the cancelled profile call may end");
  * var lingering = new LingeringProfileService(profiles, release);
- * ... start the kata call; wait until lingering.lingering() > 0 (it cancelled the lookup) ...
+ * var call = KATA.call(...);                            // the kata call, which will cancel the lookup
+ * lingering.awaitLingeringOrDone(call, bound, () -> "it did not cancel the lookup" + log.timeline());
  * boolean returnedMeanwhile = call.watchFor(call::isDone, window); // it must wait for the lookup
  * release.open();
  * }</pre>
@@ -54,6 +60,22 @@ public final class LingeringProfileService implements ProfileService {
                 Thread.currentThread().interrupt();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Waits until a lookup lingers (the code under test cancelled it) or {@code call} has ended,
+     * whichever comes first: the moment from which a correct call must wait for the lookup.
+     * Fails after {@code atMost} with {@code neither}'s message (it names what the code should
+     * have done, with the timeline and the hint).
+     */
+    public void awaitLingeringOrDone(KataCall<?> call, Duration atMost, Supplier<String> neither) {
+        try {
+            // dontCatchUncaughtExceptions: a thread that dies meanwhile is LostErrors' to report.
+            await("a lookup cancelled").atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                    .dontCatchUncaughtExceptions().until(() -> call.isDone() || lingering() > 0);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(neither.get(), e);
         }
     }
 
