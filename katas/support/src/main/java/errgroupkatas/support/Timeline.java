@@ -38,10 +38,10 @@ public final class Timeline {
         return new Timeline(calls, origin, System.nanoTime());
     }
 
-    /** The picture, one line per call (at most {@value #MAX_LINES}). */
+    /** The picture, one line per call (at most {@value #MAX_LINES}), every line ending with a newline. */
     public String render() {
         if (calls.isEmpty()) {
-            return "timeline: no calls were made";
+            return "timeline: no calls were made\n";
         }
         long end = now;
         for (Call c : calls) {
@@ -53,9 +53,8 @@ public final class Timeline {
         double perColumn = span / WIDTH;
         int nameWidth = Math.min(24, calls.stream().mapToInt(c -> c.name().length()).max().orElse(4));
         int threadWidth = Math.min(24, calls.stream().mapToInt(c -> c.threadName().length()).max().orElse(4));
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-                "timeline: 0 .. %d ms, one column = %.1f ms;  # running  X failed  ~ interrupted  > still running%n",
-                Math.round(span / 1e6), perColumn / 1e6));
+        StringBuilder s = new StringBuilder("timeline: 0 .. ").append(duration(span)).append(", one column = ")
+                .append(duration(perColumn)).append(";  # running  X failed  ~ interrupted  > still running\n");
         int shown = Math.min(calls.size(), MAX_LINES);
         for (Call c : calls.subList(0, shown)) {
             s.append("  ").append(pad(c.name(), nameWidth)).append(' ').append(pad(c.threadName(), threadWidth))
@@ -65,6 +64,23 @@ public final class Timeline {
             s.append("  … and ").append(calls.size() - shown).append(" more calls\n");
         }
         return s.toString();
+    }
+
+    /**
+     * A length of time as the header shows it, never as a misleading "0.0 ms": whole milliseconds
+     * from 10 ms, tenths below, then microseconds and nanoseconds.
+     */
+    static String duration(double nanos) {
+        if (nanos >= 9.95e6) {
+            return Math.round(nanos / 1e6) + " ms";
+        }
+        if (nanos >= 0.95e5) {
+            return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+        }
+        if (nanos >= 1e3) {
+            return Math.round(nanos / 1e3) + " µs";
+        }
+        return Math.round(nanos) + " ns";
     }
 
     private String bar(Call c, double perColumn) {

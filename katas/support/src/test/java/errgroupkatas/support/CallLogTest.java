@@ -171,4 +171,30 @@ class CallLogTest {
                 .hasMessageContaining("Waited 50 ms for at least 1 calls in flight at once")
                 .hasMessageContaining("profile(1)");
     }
+
+    @Test
+    @DisplayName("draw an empty timeline as one line, ended like any other, so the hint after it starts a line of its own")
+    void emptyTimelineEndsItsLine() {
+        assertThat(log.timeline()).isEqualTo("timeline: no calls were made\n");
+    }
+
+    @Test
+    @DisplayName("draw a timeline whose every line ends with a newline, and whose column width is never 0.0 ms")
+    void timelineHeaderOfAShortRun() throws Exception {
+        profiles.profile(1); // a call of microseconds: the whole timeline spans less than a millisecond or so
+        String timeline = log.timeline();
+
+        assertThat(timeline).endsWith("\n").doesNotContain("= 0.0 ms", "= 0 ns")
+                .containsPattern("one column = [0-9.]+ (ms|µs|ns);");
+    }
+
+    @Test
+    @DisplayName("write a time span in the unit that shows it: ms from 0.1 ms, µs below, ns below that")
+    void durations() {
+        assertThat(Timeline.duration(212.4e6)).isEqualTo("212 ms");
+        assertThat(Timeline.duration(4.24e6)).isEqualTo("4.2 ms");
+        assertThat(Timeline.duration(0.1e6)).isEqualTo("0.1 ms");
+        assertThat(Timeline.duration(42e3)).isEqualTo("42 µs");
+        assertThat(Timeline.duration(840)).isEqualTo("840 ns");
+    }
 }
