@@ -36,8 +36,10 @@ class FriendsHandlerTest {
     final FakeProfileService profiles = new FakeProfileService(log);
     final FriendsHandler handler = new FriendsHandler(friends, profiles);
 
-    private Outcome<List<User>> friendsOfUser() {
-        return KATA.call(() -> handler.friendsOf(USER)).showing(log).awaitWithin(DEADLINE);
+    /** Calls friendsOf(USER) and waits for it; a failure cites {@code hint}, the one that helps with the test. */
+    private Outcome<List<User>> friendsOfUser(int hint) {
+        return KATA.withHint(hint).call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log)
+                .awaitWithin(DEADLINE);
     }
 
     @Test
@@ -47,7 +49,7 @@ class FriendsHandlerTest {
         List<Long> ids = List.of(1003L, 1001L, 1002L);
         friends.with(USER, ids);
 
-        List<User> result = friendsOfUser().returned();
+        List<User> result = friendsOfUser(1).returned();
 
         assertThat(result).as("the friends of user %d, in the order their ids arrived%n%s", USER, log.timeline())
                 .containsExactlyElementsOf(FakeProfileService.usersFor(ids));
@@ -60,7 +62,7 @@ class FriendsHandlerTest {
     void noFriends() {
         friends.with(USER, List.of());
 
-        assertThat(friendsOfUser().returned()).as("friends of a user who has none").isEmpty();
+        assertThat(friendsOfUser(1).returned()).as("friends of a user who has none").isEmpty();
         assertThatCalls(log).hasCalls("profile(", 0);
     }
 
@@ -71,9 +73,9 @@ class FriendsHandlerTest {
         friends.with(USER, List.of(1001L, 1002L, 1003L));
         profiles.on(1002, Reply.immediately().failing());
 
-        Throwable thrown = friendsOfUser().threw();
+        Throwable thrown = friendsOfUser(2).threw(FriendsException.class);
 
-        assertThat(thrown).as("what friendsOf threw when profile(1002) failed; %s", KATA.hint(1))
+        assertThat(thrown).as("what friendsOf threw when profile(1002) failed; %s", KATA.hint(2))
                 .isInstanceOf(FriendsException.class)
                 .hasMessageContaining("friend 1002");
         Call failed = log.firstFailed();
@@ -88,9 +90,9 @@ class FriendsHandlerTest {
     void failedCursorNamesTheUser() {
         friends.with(USER, List.of(1001L, 1002L, 1003L)).onNext(1, Reply.immediately().failing());
 
-        Throwable thrown = friendsOfUser().threw();
+        Throwable thrown = friendsOfUser(2).threw(FriendsException.class);
 
-        assertThat(thrown).as("what friendsOf threw when the cursor's second next() failed; %s", KATA.hint(1))
+        assertThat(thrown).as("what friendsOf threw when the cursor's second next() failed; %s", KATA.hint(2))
                 .isInstanceOf(FriendsException.class)
                 .hasMessageContaining("user " + USER);
         Call failed = log.firstFailed();
@@ -104,9 +106,9 @@ class FriendsHandlerTest {
     void failedOpenNamesTheUser() {
         friends.with(USER, List.of(1001L)).onOpen(Reply.immediately().failing());
 
-        Throwable thrown = friendsOfUser().threw();
+        Throwable thrown = friendsOfUser(2).threw(FriendsException.class);
 
-        assertThat(thrown).as("what friendsOf threw when friendIds(%d) failed", USER)
+        assertThat(thrown).as("what friendsOf threw when friendIds(%d) failed; %s", USER, KATA.hint(2))
                 .isInstanceOf(FriendsException.class)
                 .hasMessageContaining("user " + USER)
                 .cause().isSameAs(log.firstFailed().failure());
@@ -119,10 +121,10 @@ class FriendsHandlerTest {
         friends.with(USER, List.of(1001L, 1002L, 1003L, 1004L));
         profiles.on(1002, Reply.immediately().failing());
 
-        assertThat(friendsOfUser().threw()).as("what friendsOf threw when profile(1002) failed")
+        assertThat(friendsOfUser(3).threw(FriendsException.class)).as("what friendsOf threw when profile(1002) failed")
                 .isInstanceOf(FriendsException.class);
 
-        assertThatCalls(log).withHint(KATA.hint(1))
+        assertThatCalls(log).withHint(KATA.hint(3))
                 .hasNoCallStartedAfterEnd(log.firstFailed())
                 .hasCalls("profile(", 2);
     }
@@ -134,7 +136,7 @@ class FriendsHandlerTest {
         friends.with(USER, FakeFriendService.friendIds(5));
         profiles.byDefault(Reply.after(Duration.ofMillis(20)));
 
-        var call = KATA.call(() -> handler.friendsOf(USER)).showing(log);
+        var call = KATA.withHint(3).call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log);
         call.awaitWithin(DEADLINE).returned();
 
         assertThatCalls(log).withHint(KATA.hint(3)).neverExceededConcurrency(1);
@@ -151,13 +153,13 @@ class FriendsHandlerTest {
         friends.with(USER, List.of(1001L, 1002L, 1003L));
         profiles.on(1002, Reply.when(never));
 
-        var call = KATA.call(() -> handler.friendsOf(USER)).showing(log);
+        var call = KATA.withHint(2).call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log);
         Call blocked = call.awaitFakeCall(log, "profile(1002)", DEADLINE);
         call.interrupt();
         Outcome<List<User>> outcome = call.awaitWithin(DEADLINE);
 
         assertThat(blocked.interrupted()).as("profile(1002) should have seen the interrupt").isTrue();
-        assertThat(outcome.thrown())
+        assertThat(outcome.threw(InterruptedException.class))
                 .as("an interrupt must reach the caller as InterruptedException, not wrapped, not swallowed; %s",
                         KATA.hint(2))
                 .isInstanceOf(InterruptedException.class);

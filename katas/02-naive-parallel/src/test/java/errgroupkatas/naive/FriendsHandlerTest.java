@@ -75,9 +75,10 @@ class FriendsHandlerTest {
         return gate;
     }
 
-    private KataCall<List<User>> friendsOfUser(int mappers) {
+    /** Starts friendsOf(USER) with {@code mappers}; its failures cite {@code hint}, the one that helps with the test. */
+    private KataCall<List<User>> friendsOfUser(int mappers, int hint) {
         FriendsHandler handler = new FriendsHandler(friends, profiles, mappers);
-        return KATA.call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log);
+        return KATA.withHint(hint).call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log);
     }
 
     /**
@@ -127,7 +128,7 @@ class FriendsHandlerTest {
         List<Long> ids = FakeFriendService.friendIds(count);
         friends.with(USER, ids);
 
-        List<User> result = friendsOfUser(MAPPERS).awaitWithin(DEADLINE).returned();
+        List<User> result = friendsOfUser(MAPPERS, 2).awaitWithin(DEADLINE).returned();
 
         assertEveryFriendOnce(result, ids);
         assertThat(log.calls("profile(")).as("lookups made for %d friends: one per friend%n%s", count, log.timeline())
@@ -147,7 +148,7 @@ class FriendsHandlerTest {
         List<Long> ids = FakeFriendService.friendIds(6);
         friends.with(USER, ids).onNext(3, Reply.when(laterIds));
 
-        var call = friendsOfUser(MAPPERS);
+        var call = friendsOfUser(MAPPERS, 1);
         try {
             boolean started = call.watchFor(() -> !log.calls("profile(").isEmpty(), DEADLINE);
             assertThat(started).as("""
@@ -172,7 +173,7 @@ class FriendsHandlerTest {
         friends.with(USER, ids);
         profiles.byDefault(Reply.when(lookups));
 
-        var call = friendsOfUser(MAPPERS);
+        var call = friendsOfUser(MAPPERS, 1);
         try {
             awaitLookupsInFlight(call, 6, """
                     With 10 mappers and 6 friends, all 6 lookups should be in flight together (the test holds \
@@ -195,7 +196,7 @@ class FriendsHandlerTest {
         friends.with(USER, ids);
         profiles.byDefault(Reply.when(lookups));
 
-        var call = friendsOfUser(mappers);
+        var call = friendsOfUser(mappers, 1);
         try {
             awaitLookupsInFlight(call, mappers, """
                     With 4 mappers and 20 friends, 4 lookups should be in flight together (the test holds every \
@@ -234,7 +235,7 @@ class FriendsHandlerTest {
 
         List<Long> ids = FakeFriendService.friendIds(3);
         friends.with(USER, ids);
-        assertEveryFriendOnce(friendsOfUser(1).awaitWithin(DEADLINE).returned(), ids);
+        assertEveryFriendOnce(friendsOfUser(1, 1).awaitWithin(DEADLINE).returned(), ids);
         assertThatCalls(log).as("with 1 mapper").withHint(KATA.hint(1))
                 .reachedConcurrency("profile(", 1).neverExceededConcurrency("profile(", 1);
     }
@@ -248,7 +249,7 @@ class FriendsHandlerTest {
         friends.with(USER, ids);
         profiles.on(1001, Reply.when(slow));
 
-        var call = friendsOfUser(2);
+        var call = friendsOfUser(2, 2);
         try {
             call.awaitFakeCall(log, "profile(1001)", DEADLINE);
             // The other mapper looks 1002, 1003 and 1004 up and finishes while profile(1001) is held.
@@ -274,7 +275,7 @@ class FriendsHandlerTest {
         List<Long> ids = FakeFriendService.friendIds(1);
         friends.with(USER, ids);
 
-        assertEveryFriendOnce(friendsOfUser(MAPPERS).awaitWithin(DEADLINE).returned(), ids);
+        assertEveryFriendOnce(friendsOfUser(MAPPERS, 2).awaitWithin(DEADLINE).returned(), ids);
 
         // One friend, ten mappers: nine of them never get an id and must still be told to stop.
         threadsSince.assertNoLeaks(LeakDetector.DEFAULT_GRACE, KATA.hint(3));
@@ -291,7 +292,7 @@ class FriendsHandlerTest {
         // The serial reference runs side by side with the handler, on a virtual thread too, over
         // fakes with the same numbers: whatever the machine's load does to one, it does to both.
         SerialReference serial = SerialReference.start(ids);
-        Outcome<List<User>> outcome = friendsOfUser(MAPPERS).awaitWithin(DEADLINE);
+        Outcome<List<User>> outcome = friendsOfUser(MAPPERS, 1).awaitWithin(DEADLINE);
         Duration serialElapsed = serial.awaitElapsed(DEADLINE);
 
         assertEveryFriendOnce(outcome.returned(), ids);
@@ -350,7 +351,7 @@ class FriendsHandlerTest {
         friends.with(USER, FakeFriendService.friendIds(4));
         profiles.on(1002, Reply.immediately().failing());
 
-        Throwable thrown = friendsOfUser(2).awaitWithin(DEADLINE).threw();
+        Throwable thrown = friendsOfUser(2, 3).awaitWithin(DEADLINE).threw(FriendsException.class);
 
         assertThat(thrown).as("what friendsOf threw when profile(1002) failed%n%s%s", log.timeline(), KATA.hint(3))
                 .isInstanceOf(FriendsException.class)
@@ -368,12 +369,12 @@ class FriendsHandlerTest {
         friends.with(USER, FakeFriendService.friendIds(6));
         profiles.byDefault(Reply.when(never));
 
-        var call = friendsOfUser(MAPPERS);
+        var call = friendsOfUser(MAPPERS, 3);
         awaitLookupsInFlight(call, 6, "All 6 lookups should be in flight. " + KATA.hint(1));
         call.interrupt();
         Outcome<List<User>> outcome = call.awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown())
+        assertThat(outcome.threw(InterruptedException.class))
                 .as("an interrupt must reach the caller as InterruptedException, not wrapped, not swallowed; %s",
                         KATA.hint(3))
                 .isInstanceOf(InterruptedException.class);

@@ -47,7 +47,7 @@ class ErrGroupTest {
     static final Duration WATCH = Duration.ofMillis(500);
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(1);
 
     final CallLog log = new CallLog();
     final ErrGroup group = new ErrGroup();
@@ -58,17 +58,20 @@ class ErrGroupTest {
         return () -> log.play(name, reply);
     }
 
-    /** Starts {@code body} then {@code group.await()} on the kata-call thread. */
-    private KataCall<String> awaiting(Runnable body) {
-        return KATA.call(() -> {
+    /**
+     * Starts {@code body} then {@code group.await()} on the kata-call thread; its failures cite
+     * {@code hint}, the one that helps with the test.
+     */
+    private KataCall<String> awaiting(int hint, Runnable body) {
+        return KATA.withHint(hint).<String>call("await()", () -> {
             body.run();
             group.await();
-            return "await() returned normally";
+            return null; // shown as "returned normally" if it should have thrown
         }).showing(log);
     }
 
     private static ExecutionException failure(Outcome<?> outcome, String what, int hint) {
-        Throwable thrown = outcome.threw();
+        Throwable thrown = outcome.threw(ExecutionException.class);
         assertThat(thrown).as("what await() threw when %s; it must be an ExecutionException whose cause is the"
                 + " task's failure; %s", what, KATA.hint(hint)).isInstanceOf(ExecutionException.class);
         return (ExecutionException) thrown;
@@ -88,7 +91,7 @@ class ErrGroupTest {
     @Order(1)
     @DisplayName("a group without tasks: await() returns at once")
     void zeroTasks() {
-        Outcome<String> outcome = awaiting(() -> { }).awaitWithin(DEADLINE);
+        Outcome<String> outcome = awaiting(1, () -> { }).awaitWithin(DEADLINE);
 
         assertThat(outcome.thrown()).as("await() of a group without tasks must simply return").isNull();
     }
@@ -100,7 +103,7 @@ class ErrGroupTest {
         List<Gate> gates = List.of(Gate.closed("task-1"), Gate.closed("task-2"), Gate.closed("task-3"));
         List<Thread> taskThreads = new CopyOnWriteArrayList<>();
         AtomicInteger finished = new AtomicInteger();
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(1).<String>call("go() three times, then await()", () -> {
             for (int i = 0; i < gates.size(); i++) {
                 ErrGroup.Task work = task("task-" + (i + 1), Reply.when(gates.get(i)));
                 group.go(() -> {
@@ -132,7 +135,7 @@ class ErrGroupTest {
     @Order(3)
     @DisplayName("await() reports the first failure: the very exception the task threw, as the cause")
     void firstFailureIsTheCause() {
-        Outcome<String> outcome = awaiting(() -> {
+        Outcome<String> outcome = awaiting(1, () -> {
             group.go(task("task-1", Reply.when(never)));
             group.go(task("task-2", Reply.immediately().failing()));
         }).awaitWithin(DEADLINE);
@@ -149,7 +152,7 @@ class ErrGroupTest {
     @DisplayName("fails fast: the first failure interrupts every other task while its gate is still closed")
     void firstFailureCancelsTheOthers() {
         Gate fail = Gate.closed("task-2 fails");
-        var call = awaiting(() -> {
+        var call = awaiting(2, () -> {
             group.go(task("task-1", Reply.when(never)));
             group.go(task("task-2", Reply.when(fail).failing()));
             group.go(task("task-3", Reply.when(never)));
@@ -170,7 +173,7 @@ class ErrGroupTest {
         Gate fail = Gate.closed("task-2 fails");
         AtomicReference<String> seen = new AtomicReference<>("task-1 never saw an interrupt");
         AtomicReference<Optional<Throwable>> seenCause = new AtomicReference<>(Optional.empty());
-        var call = awaiting(() -> {
+        var call = awaiting(2, () -> {
             group.go(() -> {
                 try {
                     log.play("task-1", Reply.when(never));
@@ -203,7 +206,7 @@ class ErrGroupTest {
     void laterFailuresAreSuppressed() {
         Gate fail = Gate.closed("task-1 fails");
         IllegalStateException later = new IllegalStateException("task-2 failed while it stopped");
-        var call = awaiting(() -> {
+        var call = awaiting(1, () -> {
             group.go(task("task-1", Reply.when(fail).failing()));
             group.go(() -> {
                 try {
@@ -226,11 +229,11 @@ class ErrGroupTest {
                 .containsExactly(later);
         assertInterruptedWhileWaiting("task-3");
 
-        Outcome<String> again = KATA.call(() -> {
+        Outcome<String> again = KATA.withHint(1).<String>call("the second await()", () -> {
             group.await();
-            return "the second await() returned normally";
+            return null; // shown as "returned normally" if it should have thrown
         }).awaitWithin(DEADLINE);
-        assertThat(again.threw()).as("a second await() reports the same first failure")
+        assertThat(again.threw(ExecutionException.class)).as("a second await() reports the same first failure")
                 .isInstanceOf(ExecutionException.class).cause().isSameAs(first);
     }
 
@@ -243,7 +246,7 @@ class ErrGroupTest {
                 new AssertionError("task threw an Error (a panic)"));
         for (Throwable kind : kinds) {
             ErrGroup one = new ErrGroup();
-            Outcome<String> outcome = KATA.call(() -> {
+            Outcome<String> outcome = KATA.withHint(1).<String>call("await() after a task threw " + kind.getClass().getSimpleName(), () -> {
                 one.go(() -> {
                     if (kind instanceof Exception e) {
                         throw e;
@@ -251,10 +254,10 @@ class ErrGroupTest {
                     throw (Error) kind;
                 });
                 one.await();
-                return "await() returned normally";
+                return null; // shown as "returned normally" if it should have thrown
             }).awaitWithin(DEADLINE);
 
-            assertThat(outcome.thrown()).as("when a task threw %s, await() must report it: an exception a task"
+            assertThat(outcome.threw(ExecutionException.class)).as("when a task threw %s, await() must report it: an exception a task"
                     + " does not catch must never vanish into the thread's uncaught-exception handler; %s",
                     kind, KATA.hint(1)).isInstanceOf(ExecutionException.class);
             assertThat(outcome.thrown().getCause()).as("the cause must be the very %s the task threw",
@@ -267,7 +270,7 @@ class ErrGroupTest {
     @DisplayName("an InterruptedException the group did not cause is a failure like any other")
     void foreignInterruptIsAFailure() {
         InterruptedException foreign = new InterruptedException("someone else interrupted task-1");
-        Outcome<String> outcome = awaiting(() -> group.go(() -> {
+        Outcome<String> outcome = awaiting(2, () -> group.go(() -> {
             throw foreign;
         })).awaitWithin(DEADLINE);
 
@@ -282,7 +285,7 @@ class ErrGroupTest {
     @DisplayName("an interrupted await() cancels the group: every task is interrupted and has ended, then await() throws InterruptedException")
     void interruptedAwaitCancelsTheGroup() {
         AtomicInteger runningAtReturn = new AtomicInteger(-1);
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(2).<String>call("await()", () -> {
             group.go(task("task-1", Reply.when(never)));
             group.go(task("task-2", Reply.when(never)));
             group.go(task("task-3", Reply.when(never)));
@@ -291,13 +294,13 @@ class ErrGroupTest {
             } finally {
                 runningAtReturn.set(log.inFlight().size());
             }
-            return "await() returned normally";
+            return null; // shown as "returned normally" if it should have thrown
         }).showing(log);
         call.awaitInFlight(log, 3, DEADLINE);
         call.interrupt();
         Outcome<String> outcome = call.awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown()).as("an interrupt of the awaiting thread must reach it as InterruptedException"
+        assertThat(outcome.threw(InterruptedException.class)).as("an interrupt of the awaiting thread must reach it as InterruptedException"
                 + " (Go: the parent context was cancelled); %s", KATA.hint(2))
                 .isInstanceOf(InterruptedException.class);
         assertInterruptedWhileWaiting("task-1", "task-2", "task-3");
@@ -314,7 +317,7 @@ class ErrGroupTest {
     void awaitWaitsForTheCleanup() {
         Gate fail = Gate.closed("task-2 fails");
         Gate cleanedUp = Gate.closed("task-1's cleanup");
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(2).<String>call("await()", () -> {
             group.go(() -> {
                 try {
                     log.play("task-1", Reply.when(never));
@@ -348,7 +351,7 @@ class ErrGroupTest {
     @DisplayName("interrupted again while the tasks stop, await() still waits for every task, then throws the InterruptedException that cancelled the group")
     void awaitInterruptedAgainStillWaits() {
         Gate cleanedUp = Gate.closed("task-1's cleanup");
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(2).<String>call("await()", () -> {
             group.go(() -> {
                 try {
                     log.play("task-1", Reply.when(never));
@@ -358,7 +361,7 @@ class ErrGroupTest {
                 }
             });
             group.await();
-            return "await() returned normally";
+            return null; // shown as "returned normally" if it should have thrown
         }).showing(log);
         call.awaitFakeCall(log, "task-1", DEADLINE);
         call.interrupt();
@@ -373,7 +376,7 @@ class ErrGroupTest {
                 got out of a join(). The group is already cancelled; another interrupt changes nothing: keep \
                 catching it while you join, until every task has ended.
                 %s%s""", log.timeline(), KATA.hint(2)).isFalse();
-        assertThat(outcome.thrown()).as("what await() threw after two interrupts; %s", KATA.hint(2))
+        assertThat(outcome.threw(InterruptedException.class)).as("what await() threw after two interrupts; %s", KATA.hint(2))
                 .isInstanceOf(InterruptedException.class);
         assertThat(outcome.thrown()).as("""
                 await() threw another InterruptedException than the one that cancelled the group (its \
@@ -387,10 +390,10 @@ class ErrGroupTest {
     @DisplayName("after await() returns, the group is cancelled with the cause \"group finished\", as Go's ctx is after Wait")
     void cancelledAfterAwait() {
         assertThat(group.isCancelled()).as("isCancelled() of a new group").isFalse();
-        awaiting(() -> group.go(task("task-1", Reply.immediately()))).awaitWithin(DEADLINE).returned();
+        awaiting(3, () -> group.go(task("task-1", Reply.immediately()))).awaitWithin(DEADLINE).returned();
 
         assertThat(group.isCancelled()).as("isCancelled() after await() returned (Go cancels the group's"
-                + " context when Wait returns); %s", KATA.hint(2)).isTrue();
+                + " context when Wait returns); %s", KATA.hint(3)).isTrue();
         assertThat(group.cancellationCause()).as("the cause after a successful await()")
                 .hasValueSatisfying(c -> assertThat(c).isInstanceOf(CancellationException.class)
                         .hasMessage("group finished"));
@@ -400,16 +403,16 @@ class ErrGroupTest {
     @Order(13)
     @DisplayName("go() on a cancelled group does not start the task")
     void goOnACancelledGroupStartsNothing() {
-        Outcome<String> outcome = awaiting(() -> group.go(task("task-1", Reply.immediately().failing())))
+        Outcome<String> outcome = awaiting(1, () -> group.go(task("task-1", Reply.immediately().failing())))
                 .awaitWithin(DEADLINE);
         Throwable first = failure(outcome, "task-1 failed", 1).getCause();
 
-        Outcome<String> again = awaiting(() -> group.go(task("late-1", Reply.immediately()))).awaitWithin(DEADLINE);
-        assertThat(again.thrown()).as("await() again after go() on a failed group: still the first failure")
+        Outcome<String> again = awaiting(2, () -> group.go(task("late-1", Reply.immediately()))).awaitWithin(DEADLINE);
+        assertThat(again.threw(ExecutionException.class)).as("await() again after go() on a failed group: still the first failure")
                 .isInstanceOf(ExecutionException.class).cause().isSameAs(first);
 
         ErrGroup finished = new ErrGroup();
-        KATA.call(() -> {
+        KATA.withHint(2).<String>call("await(), go(), await()", () -> {
             finished.await();
             finished.go(task("late-2", Reply.immediately()));
             finished.await();
@@ -425,7 +428,7 @@ class ErrGroupTest {
     @DisplayName("a task may add tasks to its own group: await() waits for those too")
     void tasksMayAddTasks() {
         Gate added = Gate.closed("task-2 (added by task-1)");
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(3).<String>call("await()", () -> {
             group.go(() -> {
                 log.play("task-1", Reply.immediately());
                 group.go(task("task-2", Reply.when(added)));
@@ -448,7 +451,7 @@ class ErrGroupTest {
     @DisplayName("groups nest: cancelling the outer group cancels an inner group's tasks")
     void groupsNest() {
         Gate fail = Gate.closed("outer-2 fails");
-        var call = awaiting(() -> {
+        var call = awaiting(2, () -> {
             group.go(() -> {
                 ErrGroup inner = new ErrGroup();
                 inner.go(task("inner-1", Reply.when(never)));

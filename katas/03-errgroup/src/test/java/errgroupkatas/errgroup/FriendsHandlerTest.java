@@ -36,7 +36,7 @@ class FriendsHandlerTest {
     static final int MAPPERS = 3;
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(1);
 
     final CallLog log = new CallLog();
     final FakeFriendService friends = new FakeFriendService(log);
@@ -44,8 +44,9 @@ class FriendsHandlerTest {
     final FriendsHandler handler = new FriendsHandler(friends, profiles, MAPPERS);
     final Gate never = Gate.closed("never (the test never opens it)");
 
-    private KataCall<List<User>> friendsOfUser() {
-        return KATA.call(() -> handler.friendsOf(USER)).showing(log);
+    /** Starts friendsOf(USER); its failures cite {@code hint}, the one that helps with the test. */
+    private KataCall<List<User>> friendsOfUser(int hint) {
+        return KATA.withHint(hint).call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log);
     }
 
     private FriendsException friendsException(Throwable thrown, String what) {
@@ -70,7 +71,7 @@ class FriendsHandlerTest {
         List<Long> ids = FakeFriendService.friendIds(7);
         friends.with(USER, ids);
 
-        List<User> result = friendsOfUser().awaitWithin(DEADLINE).returned();
+        List<User> result = friendsOfUser(3).awaitWithin(DEADLINE).returned();
 
         assertThat(result).as("the friends of user %d (in any order)%n%s", USER, log.timeline())
                 .containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
@@ -83,7 +84,7 @@ class FriendsHandlerTest {
     void noFriends() {
         friends.with(USER, List.of());
 
-        assertThat(friendsOfUser().awaitWithin(DEADLINE).returned()).as("friends of a user who has none").isEmpty();
+        assertThat(friendsOfUser(3).awaitWithin(DEADLINE).returned()).as("friends of a user who has none").isEmpty();
         assertThatCalls(log).hasCalls("profile(", 0);
     }
 
@@ -97,7 +98,7 @@ class FriendsHandlerTest {
         friends.with(USER, ids).onNext(MAPPERS, Reply.when(restOfTheIds));
         profiles.byDefault(Reply.when(lookups));
 
-        var call = friendsOfUser();
+        var call = friendsOfUser(3);
         for (long id : ids.subList(0, MAPPERS)) {
             // Only the first MAPPERS ids have arrived: the lookups must not wait for the rest.
             call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
@@ -131,7 +132,7 @@ class FriendsHandlerTest {
         List<Long> ids = FakeFriendService.friendIds(3);
         friends.with(USER, ids);
         FriendsHandler oneMapper = new FriendsHandler(friends, profiles, 1);
-        List<User> result = KATA.call(() -> oneMapper.friendsOf(USER)).showing(log).awaitWithin(DEADLINE).returned();
+        List<User> result = KATA.withHint(3).call("friendsOf(" + USER + ") with 1 mapper", () -> oneMapper.friendsOf(USER)).showing(log).awaitWithin(DEADLINE).returned();
 
         assertThat(result).as("the friends of user %d with 1 mapper (in any order)%n%s", USER, log.timeline())
                 .containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
@@ -146,7 +147,7 @@ class FriendsHandlerTest {
         friends.with(USER, List.of(1001L, 1002L, 1003L));
         profiles.on(1002, Reply.immediately().failing());
 
-        FriendsException thrown = friendsException(friendsOfUser().awaitWithin(DEADLINE).threw(),
+        FriendsException thrown = friendsException(friendsOfUser(3).awaitWithin(DEADLINE).threw(FriendsException.class),
                 "profile(1002) failed");
 
         assertThat(thrown).as("the message must name the friend whose lookup failed; %s", KATA.hint(3))
@@ -163,11 +164,12 @@ class FriendsHandlerTest {
         friends.with(USER, List.of(1001L, 1002L, 1003L)).onNext(1, Reply.when(fail).failing());
         profiles.on(1001, Reply.when(never));
 
-        var call = friendsOfUser();
+        var call = friendsOfUser(3);
         call.awaitFakeCall(log, "profile(1001)", DEADLINE);
         call.awaitFakeCall(log, "next#1", DEADLINE);
         fail.open();
-        FriendsException thrown = friendsException(call.awaitWithin(DEADLINE).threw(), "the cursor's next() failed");
+        FriendsException thrown = friendsException(call.awaitWithin(DEADLINE).threw(FriendsException.class),
+                "the cursor's next() failed");
 
         assertThat(thrown).hasMessageContaining("user " + USER);
         assertThat(thrown.getCause()).as("the cause must be the very exception the friend service threw")
@@ -183,12 +185,13 @@ class FriendsHandlerTest {
         friends.with(USER, List.of(1001L, 1002L, 1003L));
         profiles.byDefault(Reply.when(never)).on(1002, Reply.when(fail).failing());
 
-        var call = friendsOfUser();
+        var call = friendsOfUser(2);
         for (long id = 1001; id <= 1003; id++) {
             call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
         }
         fail.open();
-        FriendsException thrown = friendsException(call.awaitWithin(DEADLINE).threw(), "profile(1002) failed while"
+        FriendsException thrown = friendsException(call.awaitWithin(DEADLINE).threw(FriendsException.class),
+                "profile(1002) failed while"
                 + " profile(1001) and profile(1003) waited for gates that never open");
 
         assertThat(thrown).hasMessageContaining("friend 1002");
@@ -209,13 +212,13 @@ class FriendsHandlerTest {
         friends.with(USER, FakeFriendService.friendIds(8)).onNext(MAPPERS, Reply.when(never));
         profiles.on(1001, Reply.when(fail).failing()).on(1002, Reply.when(never)).on(1003, Reply.when(never));
 
-        var call = friendsOfUser();
+        var call = friendsOfUser(2);
         call.awaitFakeCall(log, "profile(1003)", DEADLINE);
         call.awaitFakeCall(log, "profile(1002)", DEADLINE);
         call.awaitFakeCall(log, "profile(1001)", DEADLINE);
         call.awaitFakeCall(log, "next#" + MAPPERS, DEADLINE);
         fail.open();
-        friendsException(call.awaitWithin(DEADLINE).threw(), "profile(1001) failed");
+        friendsException(call.awaitWithin(DEADLINE).threw(FriendsException.class), "profile(1001) failed");
 
         assertThatCalls(log).withHint(KATA.hint(2)).hasNoCallStartedAfterEnd(log.firstFailed()).hasNothingInFlight();
         assertInterrupted("profile(1002)", "profile(1003)", "next#" + MAPPERS);
@@ -241,12 +244,12 @@ class FriendsHandlerTest {
         friends.with(USER, List.of(1001L, 1002L, 1003L));
         profiles.byDefault(Reply.when(never)).on(1002, Reply.when(answer).failingWith(() -> unchecked));
 
-        var call = friendsOfUser();
+        var call = friendsOfUser(3);
         for (long id = 1001; id <= 1003; id++) {
             call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
         }
         answer.open();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(unchecked.getClass());
 
         assertThat(thrown).as("""
                 what friendsOf threw when the profile service threw %s (a bug in the service, not a failed \
@@ -265,7 +268,7 @@ class FriendsHandlerTest {
         friends.with(USER, FakeFriendService.friendIds(8)).onNext(MAPPERS, Reply.when(never));
         profiles.byDefault(Reply.when(never));
 
-        var call = friendsOfUser();
+        var call = friendsOfUser(2);
         for (long id = 1001; id < 1001 + MAPPERS; id++) {
             call.awaitFakeCall(log, "profile(" + id + ")", DEADLINE);
         }
@@ -274,7 +277,7 @@ class FriendsHandlerTest {
         call.interrupt();
         var outcome = call.awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown()).as("an interrupted caller must get InterruptedException, not wrapped, not"
+        assertThat(outcome.threw(InterruptedException.class)).as("an interrupted caller must get InterruptedException, not wrapped, not"
                 + " swallowed; %s", KATA.hint(2)).isInstanceOf(InterruptedException.class);
         assertInterrupted("profile(1001)", "profile(1002)", "profile(1003)", "next#" + MAPPERS);
         assertThat(log.startedAfter(interruptedAt)).as("calls started after the caller was interrupted%n%s%s",

@@ -1,7 +1,6 @@
 package errgroupkatas.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
@@ -37,9 +36,12 @@ class ChannelTest {
     @RegisterExtension
     final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(1);
 
-    /** Starts {@code send(value)} as a kata call, described as "send(value) " + {@code where}. */
-    private static KataCall<Void> sending(Channel<String> ch, String value, String where) {
-        return KATA.call("send(" + value + ") " + where, () -> {
+    /**
+     * Starts {@code send(value)} as a kata call, described as "send(value) " + {@code where}; its
+     * failures cite {@code hint}, the one that helps with the test.
+     */
+    private static KataCall<Void> sending(Channel<String> ch, String value, String where, int hint) {
+        return KATA.withHint(hint).call("send(" + value + ") " + where, () -> {
             ch.send(value);
             return null;
         });
@@ -47,16 +49,12 @@ class ChannelTest {
 
     /** Waits until {@code call} is blocked (its thread parked), as it must be here. */
     private static void awaitBlocked(KataCall<?> call) {
-        try {
-            call.awaitBlocked(BOUND);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + KATA.hint(1), e.getCause());
-        }
+        call.awaitBlocked(BOUND);
     }
 
     /** Runs a channel operation that must not block, and gives its result. */
     private static <T> T now(String what, Callable<T> body) {
-        return KATA.call(what, body).pointingToHint(1).awaitWithin(BOUND).returned();
+        return KATA.withHint(1).call(what, body).awaitWithin(BOUND).returned();
     }
 
     private static void send(Channel<String> ch, String value) {
@@ -88,10 +86,11 @@ class ChannelTest {
     @Order(2)
     @DisplayName("a negative capacity and null values are refused")
     void refusesNonsense() {
-        assertThatThrownBy(() -> new Channel<String>(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(KATA.withHint(1).thrownBy("new Channel<>(-1)", IllegalArgumentException.class,
+                () -> new Channel<String>(-1))).as("new Channel<>(-1)").isInstanceOf(IllegalArgumentException.class);
         Channel<String> ch = new Channel<>(1);
-        assertThatThrownBy(() -> ch.send(null)).as("send(null): a channel carries no null values")
-                .isInstanceOf(NullPointerException.class);
+        assertThat(KATA.withHint(1).thrownBy("send(null)", NullPointerException.class, () -> ch.send(null)))
+                .as("send(null): a channel carries no null values").isInstanceOf(NullPointerException.class);
     }
 
     @Test
@@ -100,7 +99,7 @@ class ChannelTest {
     void sendBlocksWhileFull() {
         Channel<String> ch = new Channel<>(1);
         send(ch, "a");
-        KataCall<Void> second = sending(ch, "b", "on a full channel");
+        KataCall<Void> second = sending(ch, "b", "on a full channel", 1);
         awaitBlocked(second);
 
         assertThat(receive(ch)).as("the first receive").contains("a");
@@ -113,7 +112,7 @@ class ChannelTest {
     @DisplayName("receive blocks while the channel is empty, and resumes when a value arrives")
     void receiveBlocksWhileEmpty() {
         Channel<String> ch = new Channel<>(2);
-        KataCall<Optional<String>> receiver = KATA.call("receive() on an empty channel", ch::receive);
+        KataCall<Optional<String>> receiver = KATA.withHint(1).call("receive() on an empty channel", ch::receive);
         awaitBlocked(receiver);
 
         send(ch, "x");
@@ -126,7 +125,7 @@ class ChannelTest {
     @DisplayName("an unbuffered channel is a rendezvous: send returns only once a receiver took the value")
     void unbufferedIsARendezvous() {
         Channel<String> ch = new Channel<>(0);
-        KataCall<Void> sender = sending(ch, "x", "on an unbuffered channel with no receiver");
+        KataCall<Void> sender = sending(ch, "x", "on an unbuffered channel with no receiver", 1);
         awaitBlocked(sender);
         assertThat(sender.isDone()).as("send on an unbuffered channel returned before any receiver came; %s",
                 KATA.hint(1)).isFalse();
@@ -158,8 +157,8 @@ class ChannelTest {
     @DisplayName("close wakes receivers that wait on an empty channel with end-of-stream")
     void closeWakesReceivers() {
         Channel<String> ch = new Channel<>(0);
-        KataCall<Optional<String>> r1 = KATA.call("receive() on an empty channel", ch::receive);
-        KataCall<Optional<String>> r2 = KATA.call("a second receive() on an empty channel", ch::receive);
+        KataCall<Optional<String>> r1 = KATA.withHint(1).call("receive() on an empty channel", ch::receive);
+        KataCall<Optional<String>> r2 = KATA.withHint(1).call("a second receive() on an empty channel", ch::receive);
         awaitBlocked(r1);
         awaitBlocked(r2);
 
@@ -176,7 +175,8 @@ class ChannelTest {
         Channel<String> ch = new Channel<>(5);
         ch.close();
 
-        Throwable thrown = sending(ch, "late", "on a closed channel").awaitWithin(BOUND).threw();
+        Throwable thrown = sending(ch, "late", "on a closed channel", 3).awaitWithin(BOUND)
+                .threw(Channel.ClosedException.class);
 
         assertThat(thrown).as("send on a closed channel (Go panics: \"send on closed channel\")")
                 .isInstanceOf(Channel.ClosedException.class);
@@ -190,8 +190,8 @@ class ChannelTest {
         Channel<String> ch = new Channel<>(1);
         ch.close();
 
-        assertThatThrownBy(ch::close).as("the second close (Go panics: \"close of closed channel\")")
-                .isInstanceOf(IllegalStateException.class);
+        assertThat(KATA.withHint(3).thrownBy("the second close()", IllegalStateException.class, ch::close))
+                .as("the second close (Go panics: \"close of closed channel\")").isInstanceOf(IllegalStateException.class);
     }
 
     @ParameterizedTest(name = "capacity {0}")
@@ -205,13 +205,14 @@ class ChannelTest {
             send(ch, "buffered-" + i);
             buffered.add("buffered-" + i);
         }
-        KataCall<Void> sender = sending(ch, "blocked", "on a full channel");
+        KataCall<Void> sender = sending(ch, "blocked", "on a full channel", 3);
         awaitBlocked(sender);
 
         ch.close();
 
-        assertThat(sender.awaitWithin(BOUND).thrown()).as("the blocked sender, once the channel closed; %s",
-                KATA.hint(1)).isInstanceOf(Channel.ClosedException.class);
+        assertThat(sender.awaitWithin(BOUND).threw(Channel.ClosedException.class))
+                .as("the blocked sender, once the channel closed; %s", KATA.hint(3))
+                .isInstanceOf(Channel.ClosedException.class);
         List<Optional<String>> drained = new ArrayList<>();
         for (int i = 0; i <= capacity; i++) {
             drained.add(receive(ch));
@@ -231,20 +232,20 @@ class ChannelTest {
         if (capacity == 1) {
             send(ch, "first");
         }
-        KataCall<Void> sender = sending(ch, "cancelled", "on a full channel");
+        KataCall<Void> sender = sending(ch, "cancelled", "on a full channel", 3);
         awaitBlocked(sender);
 
         sender.interrupt();
 
-        assertThat(sender.awaitWithin(BOUND).thrown()).as("the blocked send, interrupted; %s", KATA.hint(1))
-                .isInstanceOf(InterruptedException.class);
-        KataCall<Void> next = sending(ch, "next", "after the interrupted send");
+        assertThat(sender.awaitWithin(BOUND).threw(InterruptedException.class))
+                .as("the blocked send, interrupted; %s", KATA.hint(3)).isInstanceOf(InterruptedException.class);
+        KataCall<Void> next = sending(ch, "next", "after the interrupted send", 3);
         List<Optional<String>> received = new ArrayList<>();
         for (int i = 0; i <= capacity; i++) {
             received.add(receive(ch));
         }
         assertThat(received).as("what receivers got after the interrupted send and a send of \"next\": the"
-                        + " cancelled value must not be delivered; %s", KATA.hint(1))
+                        + " cancelled value must not be delivered; %s", KATA.hint(3))
                 .isEqualTo(capacity == 1 ? List.of(Optional.of("first"), Optional.of("next"))
                         : List.of(Optional.of("next")));
         next.awaitWithin(BOUND).returned();
@@ -274,7 +275,7 @@ class ChannelTest {
             Channel<String> ch = new Channel<>(0);
             List<KataCall<Void>> sends = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
-                sends.add(sending(ch, round + ":" + s, "on an unbuffered channel, interrupted as a receiver comes"));
+                sends.add(sending(ch, round + ":" + s, "on an unbuffered channel, interrupted as a receiver comes", 3));
             }
             sends.forEach(ChannelTest::awaitBlocked);
             List<String> received = now("interrupt " + senders + " blocked senders, then at once " + senders
@@ -316,13 +317,13 @@ class ChannelTest {
     @DisplayName("an interrupted receive throws InterruptedException and takes nothing")
     void interruptedReceive() {
         Channel<String> ch = new Channel<>(1);
-        KataCall<Optional<String>> receiver = KATA.call("receive() on an empty channel", ch::receive);
+        KataCall<Optional<String>> receiver = KATA.withHint(1).call("receive() on an empty channel", ch::receive);
         awaitBlocked(receiver);
 
         receiver.interrupt();
 
-        assertThat(receiver.awaitWithin(BOUND).thrown()).as("the blocked receive, interrupted; %s", KATA.hint(1))
-                .isInstanceOf(InterruptedException.class);
+        assertThat(receiver.awaitWithin(BOUND).threw(InterruptedException.class))
+                .as("the blocked receive, interrupted; %s", KATA.hint(1)).isInstanceOf(InterruptedException.class);
         send(ch, "next");
         assertThat(receive(ch)).as("a value sent after the interrupted receive goes to the next receiver")
                 .contains("next");
@@ -335,10 +336,11 @@ class ChannelTest {
         Channel<String> ch = new Channel<>(1);
         Duration timeout = Duration.ofMillis(100);
 
-        Outcome<Optional<String>> o = KATA.call("receive(100 ms) on an empty channel", () -> ch.receive(timeout))
-                .awaitWithin(BOUND);
+        Outcome<Optional<String>> o = KATA.withHint(3).call("receive(100 ms) on an empty channel",
+                () -> ch.receive(timeout)).awaitWithin(BOUND);
 
-        assertThat(o.thrown()).as("receive(100 ms) on an empty channel").isInstanceOf(TimeoutException.class);
+        assertThat(o.threw(TimeoutException.class)).as("receive(100 ms) on an empty channel; %s", KATA.hint(3))
+                .isInstanceOf(TimeoutException.class);
         assertThat(o.elapsed()).as("how long receive(100 ms) waited before it gave up")
                 .isGreaterThanOrEqualTo(timeout);
         send(ch, "v");
@@ -367,14 +369,14 @@ class ChannelTest {
         Channel<String> two = new Channel<>(2);
         send(two, "ok");
         send(two, "boom");
-        Throwable thrown = KATA.call("forEach whose action throws on \"boom\"", () -> {
+        Throwable thrown = KATA.withHint(1).call("forEach whose action throws on \"boom\"", () -> {
             two.forEach(v -> {
                 if (v.equals("boom")) {
                     throw new java.io.IOException("the action failed on " + v);
                 }
             });
             return null;
-        }).awaitWithin(BOUND).threw();
+        }).awaitWithin(BOUND).threw(java.io.IOException.class);
         assertThat(thrown).as("forEach whose action threw on the second value").isInstanceOf(java.io.IOException.class);
     }
 
@@ -391,7 +393,7 @@ class ChannelTest {
         List<KataCall<Void>> calls = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
             int id = s;
-            calls.add(KATA.call("sender " + id + "'s " + perSender + " sends", () -> {
+            calls.add(KATA.withHint(1).call("sender " + id + "'s " + perSender + " sends", () -> {
                 for (int i = 0; i < perSender; i++) {
                     ch.send(id + ":" + i);
                 }
@@ -402,7 +404,7 @@ class ChannelTest {
         for (int r = 0; r < 3; r++) {
             List<String> mine = new ArrayList<>();
             perReceiver.add(mine);
-            receivers.add(KATA.call("receiver " + r + "'s forEach", () -> {
+            receivers.add(KATA.withHint(1).call("receiver " + r + "'s forEach", () -> {
                 ch.forEach(v -> {
                     mine.add(v);
                     received.add(v);

@@ -46,7 +46,7 @@ class FriendsPipelineTest {
     static final int MAPPERS = 3;
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(2);
 
     final CallLog log = new CallLog();
     final FakeFriendService friends = new FakeFriendService(log);
@@ -60,8 +60,10 @@ class FriendsPipelineTest {
         never.open();
     }
 
-    private KataCall<List<User>> first(int limit) {
-        return KATA.call(() -> pipeline.firstFriends(USER, limit, NO_DEADLINE)).showing(log);
+    /** Starts firstFriends(USER, limit); its failures cite {@code hint}, the one that helps with the test. */
+    private KataCall<List<User>> first(int limit, int hint) {
+        return KATA.withHint(hint).call("firstFriends(" + USER + ", " + limit + ")",
+                () -> pipeline.firstFriends(USER, limit, NO_DEADLINE)).showing(log);
     }
 
     /** Waits until {@code n} profile lookups have started; fails at once if the call ends first. */
@@ -94,7 +96,7 @@ class FriendsPipelineTest {
         List<Long> ids = FakeFriendService.friendIds(20);
         friends.with(USER, ids);
 
-        List<User> result = first(100).awaitWithin(BOUND).returned();
+        List<User> result = first(100, 3).awaitWithin(BOUND).returned();
 
         assertThat(result).as("firstFriends(limit 100) of a user with 20 friends%n%s", log.timeline())
                 .containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
@@ -107,7 +109,7 @@ class FriendsPipelineTest {
     void noFriends() {
         friends.with(USER, List.of());
 
-        assertThat(first(5).awaitWithin(BOUND).returned()).as("friends of a user who has none").isEmpty();
+        assertThat(first(5, 3).awaitWithin(BOUND).returned()).as("friends of a user who has none").isEmpty();
         assertThatCalls(log).hasCalls("profile(", 0);
     }
 
@@ -117,10 +119,10 @@ class FriendsPipelineTest {
     void limitZeroOrMore() {
         friends.with(USER, FakeFriendService.friendIds(5));
 
-        assertThat(first(0).awaitWithin(BOUND).returned())
+        assertThat(first(0, 3).awaitWithin(BOUND).returned())
                 .as("firstFriends(limit 0) of a user with 5 friends: the first none of them%n%s", log.timeline())
                 .isEmpty();
-        assertThat(first(-1).awaitWithin(BOUND).threw()).as("firstFriends(limit -1): there is no first -1 friends")
+        assertThat(first(-1, 3).awaitWithin(BOUND).threw(IllegalArgumentException.class)).as("firstFriends(limit -1): there is no first -1 friends")
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -138,14 +140,15 @@ class FriendsPipelineTest {
                     + " too: it looks the profiles up one at a time", e);
         }
 
-        List<User> result = KATA.call(() -> single.firstFriends(USER, 100, NO_DEADLINE)).showing(log)
+        List<User> result = KATA.withHint(3).call("firstFriends(" + USER + ", 100) with 1 mapper",
+                () -> single.firstFriends(USER, 100, NO_DEADLINE)).showing(log)
                 .awaitWithin(BOUND).returned();
 
         assertThat(result).as("firstFriends(limit 100) with 1 mapper, of a user with 5 friends%n%s", log.timeline())
                 .containsExactlyInAnyOrderElementsOf(FakeProfileService.usersFor(ids));
         assertThatCalls(log).withHint(KATA.hint(3)).neverExceededConcurrency("profile(", 1);
-        Throwable refused = KATA.call("new FriendsPipeline(…, mappers 0)", () -> new FriendsPipeline(friends, profiles, 0))
-                .awaitWithin(BOUND).threw();
+        Throwable refused = KATA.withHint(3).call("new FriendsPipeline(…, mappers 0)",
+                () -> new FriendsPipeline(friends, profiles, 0)).awaitWithin(BOUND).threw(IllegalArgumentException.class);
         assertThat(refused).as("new FriendsPipeline(…, mappers 0): no stage could ever look a profile up")
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -160,7 +163,8 @@ class FriendsPipelineTest {
         List<Long> ids = FakeFriendService.friendIds(9);
         friends.with(USER, ids);
 
-        var call = KATA.call(() -> withOwnLog.firstFriends(USER, 100, NO_DEADLINE)).showing(lookups);
+        var call = KATA.withHint(3).call("firstFriends(" + USER + ", 100)",
+                () -> withOwnLog.firstFriends(USER, 100, NO_DEADLINE)).showing(lookups);
         call.awaitInFlight(lookups, MAPPERS, BOUND);
         assertThatCalls(lookups).withHint(KATA.hint(3)).neverExceededConcurrency(MAPPERS);
         never.open();
@@ -176,7 +180,7 @@ class FriendsPipelineTest {
     void firstKStopsEarly() {
         friends.with(USER, FakeFriendService.friendIds(40));
 
-        List<User> result = first(2).awaitWithin(BOUND).returned();
+        List<User> result = first(2, 2).awaitWithin(BOUND).returned();
 
         assertThat(result).as("firstFriends(limit 2) of a user with 40 friends%n%s", log.timeline()).hasSize(2)
                 .doesNotHaveDuplicates()
@@ -192,7 +196,7 @@ class FriendsPipelineTest {
     void earlyStopLeavesTheCallerAlone() {
         friends.with(USER, FakeFriendService.friendIds(10));
 
-        Outcome<List<List<User>>> outcome = KATA.call(() -> List.of(pipeline.firstFriends(USER, 2, NO_DEADLINE),
+        Outcome<List<List<User>>> outcome = KATA.withHint(2).call("firstFriends(" + USER + ", 2) twice", () -> List.of(pipeline.firstFriends(USER, 2, NO_DEADLINE),
                 pipeline.firstFriends(USER, 2, NO_DEADLINE))).showing(log).awaitWithin(BOUND);
 
         assertThat(outcome.thrown()).as("two firstFriends(limit 2) in a row on one thread: both should return, but"
@@ -210,7 +214,7 @@ class FriendsPipelineTest {
     void earlyStopReleasesBlockedSenders() {
         friends.with(USER, FakeFriendService.friendIds(MAPPERS + 3));
 
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(2).call("forEachFriend", () -> {
             pipeline.forEachFriend(USER, NO_DEADLINE, user -> {
                 // Stop only once every mapper has looked one more profile up: each of them now waits
                 // in send() for a consumer that is about to leave.
@@ -244,7 +248,7 @@ class FriendsPipelineTest {
         profiles.on(1003, Reply.when(never));
         List<User> seen = new ArrayList<>();
 
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(2).call("forEachFriend", () -> {
             pipeline.forEachFriend(USER, NO_DEADLINE, user -> {
                 seen.add(user);
                 if (seen.size() < 2) {
@@ -270,7 +274,7 @@ class FriendsPipelineTest {
         friends.with(USER, FakeFriendService.friendIds(10));
         profiles.on(1001, Reply.when(never)).on(1002, Reply.when(never)).on(1003, Reply.immediately().failing());
 
-        Throwable thrown = first(100).awaitWithin(BOUND).threw();
+        Throwable thrown = first(100, 2).awaitWithin(BOUND).threw(FriendsException.class);
 
         assertThat(thrown).as("what the pipeline threw when profile(1003) failed; %s", KATA.hint(2))
                 .isInstanceOf(FriendsException.class).hasMessageContaining("friend 1003");
@@ -287,7 +291,7 @@ class FriendsPipelineTest {
         friends.with(USER, FakeFriendService.friendIds(10)).onNext(2, Reply.immediately().failing());
         profiles.on(1001, Reply.when(never)).on(1002, Reply.when(never));
 
-        Throwable thrown = first(100).awaitWithin(BOUND).threw();
+        Throwable thrown = first(100, 2).awaitWithin(BOUND).threw(FriendsException.class);
 
         assertThat(thrown).as("what the pipeline threw when the cursor's next#2 failed; %s", KATA.hint(2))
                 .isInstanceOf(FriendsException.class).hasMessageContaining("user " + USER);
@@ -306,7 +310,7 @@ class FriendsPipelineTest {
         profiles.on(1002, Reply.when(never)).on(1003, Reply.when(never));
         IllegalStateException boom = new IllegalStateException("the consumer failed (the test made it fail)");
 
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(2).call("forEachFriend", () -> {
             pipeline.forEachFriend(USER, NO_DEADLINE, user -> {
                 log.awaitCall("profile(1002)", BOUND); // both held forever: in flight when the sink throws
                 log.awaitCall("profile(1003)", BOUND);
@@ -314,7 +318,7 @@ class FriendsPipelineTest {
             });
             return null;
         }).showing(log);
-        Throwable thrown = call.awaitWithin(BOUND).threw();
+        Throwable thrown = call.awaitWithin(BOUND).threw(IllegalStateException.class);
 
         assertThat(thrown).as("what the pipeline threw when its consumer threw; %s", KATA.hint(2)).isSameAs(boom);
         assertInterrupted(log.calls("profile(1002)").getFirst(), "the consumer failed");
@@ -328,12 +332,12 @@ class FriendsPipelineTest {
         friends.with(USER, FakeFriendService.friendIds(10));
         profiles.byDefault(Reply.when(never));
 
-        var call = first(100);
+        var call = first(100, 2);
         awaitLookupsStarted(call, MAPPERS);
         call.interrupt();
         Outcome<List<User>> outcome = call.awaitWithin(BOUND);
 
-        assertThat(outcome.thrown()).as("an interrupted caller must get InterruptedException, not wrapped; %s",
+        assertThat(outcome.threw(InterruptedException.class)).as("an interrupted caller must get InterruptedException, not wrapped; %s",
                 KATA.hint(2)).isInstanceOf(InterruptedException.class);
         List<Call> lookups = log.calls("profile(");
         assertThat(lookups).as("the profile lookups in flight when the caller was interrupted").hasSize(MAPPERS);
@@ -351,7 +355,7 @@ class FriendsPipelineTest {
         LingeringProfileService stubborn = new LingeringProfileService(profiles, windDown);
         FriendsPipeline withStubbornLookups = new FriendsPipeline(friends, stubborn, MAPPERS);
 
-        var call = KATA.call(() -> {
+        var call = KATA.withHint(3).call("forEachFriend", () -> {
             withStubbornLookups.forEachFriend(USER, NO_DEADLINE, user -> {
                 log.awaitCall("profile(1002)", BOUND); // in flight when the consumer stops
                 return false;
@@ -390,11 +394,11 @@ class FriendsPipelineTest {
         profiles.byDefault(Reply.when(never));
         Duration deadline = Duration.ofMillis(200);
 
-        Outcome<List<User>> outcome = KATA.call(() -> pipeline.firstFriends(USER, 100, deadline)).showing(log)
-                .awaitWithin(BOUND);
+        Outcome<List<User>> outcome = KATA.withHint(3).call("firstFriends(" + USER + ", 100) with a 200 ms deadline",
+                () -> pipeline.firstFriends(USER, 100, deadline)).showing(log).awaitWithin(BOUND);
 
-        assertThat(outcome.thrown()).as("a pipeline whose lookups never answer, with a 200 ms deadline; %s",
-                KATA.hint(2)).isInstanceOf(TimeoutException.class);
+        assertThat(outcome.threw(TimeoutException.class)).as("a pipeline whose lookups never answer, with a 200 ms"
+                + " deadline; %s", KATA.hint(3)).isInstanceOf(TimeoutException.class);
         assertThat(outcome.elapsed()).as("it must not give up before its deadline").isGreaterThanOrEqualTo(deadline);
         assertThat(log.calls("profile(")).as("lookups started").isNotEmpty()
                 .allSatisfy(c -> assertInterrupted(c, "the deadline passed"));

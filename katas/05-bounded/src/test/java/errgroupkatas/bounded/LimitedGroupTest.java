@@ -3,7 +3,6 @@ package errgroupkatas.bounded;
 import static errgroupkatas.bounded.Tasks.ids;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
@@ -40,17 +39,17 @@ class LimitedGroupTest {
     final Tasks tasks = new Tasks(log);
     final LimitedGroup group = new LimitedGroup();
 
-    /** On a kata-call thread: go() every lookup, then await(). */
-    private KataCall<Void> goAllThenAwait(List<Long> ids) {
-        return Tasks.call("the caller of go() and await()", () -> {
+    /** On a kata-call thread: go() every lookup, then await(); failures cite {@code hint}. */
+    private KataCall<Void> goAllThenAwait(int hint, List<Long> ids) {
+        return Tasks.call("the caller of go() and await()", hint, () -> {
             tasks.goAll(group::go, ids);
             group.await();
         }).showing(log);
     }
 
-    /** On a kata-call thread: await(), which must return. */
-    private void awaitReturns() {
-        Tasks.call("the caller of await()", group::await).showing(log).awaitWithin(DEADLINE).returned();
+    /** On a kata-call thread: await(), which must return; failures cite {@code hint}. */
+    private void awaitReturns(int hint) {
+        Tasks.call("the caller of await()", hint, group::await).showing(log).awaitWithin(DEADLINE).returned();
     }
 
     @Test
@@ -60,7 +59,7 @@ class LimitedGroupTest {
         tasks.lookupsTake(Duration.ofMillis(5));
         group.setLimit(3);
 
-        List<Thread> aliveAtReturn = KATA.call("the caller of go() and await()", () -> {
+        List<Thread> aliveAtReturn = KATA.withHint(1).call("the caller of go() and await()", () -> {
             tasks.goAll(group::go, ids(10));
             group.await();
             return tasks.threadsAlive();
@@ -80,7 +79,7 @@ class LimitedGroupTest {
         tasks.gate(ids);
         group.setLimit(3);
 
-        var call = goAllThenAwait(ids);
+        var call = goAllThenAwait(1, ids);
         call.awaitInFlight(log, 3, DEADLINE);
         call.watchFor(() -> log.calls().size() > 3, HOLD);
         assertThat(log.calls()).as("with limit 3 and three tasks blocked, go() must wait: no 4th task may start;"
@@ -110,7 +109,7 @@ class LimitedGroupTest {
         group.setLimit(5);
         group.setLimit(-1);
 
-        var call = goAllThenAwait(ids);
+        var call = goAllThenAwait(1, ids);
         call.awaitInFlight(log, 20, DEADLINE);
         tasks.openAll();
         call.awaitWithin(DEADLINE).returned();
@@ -138,7 +137,7 @@ class LimitedGroupTest {
         tasks.open(1001);
         boolean startedAfterFree = tryGoUntilAccepted(tasks.lookup(1004));
         tasks.open(1002);
-        awaitReturns();
+        awaitReturns(1);
 
         assertThat(startedAfterFree).as("tryGo after a task ended (its slot freed) must start the task; %s",
                 KATA.hint(1)).isTrue();
@@ -169,10 +168,10 @@ class LimitedGroupTest {
         group.setLimit(0);
 
         assertThat(group.tryGo(tasks.lookup(1001))).as("tryGo with limit 0").isFalse();
-        Outcome<Void> outcome = Tasks.call("go() with limit 0", () -> group.go(tasks.lookup(1002)))
+        Outcome<Void> outcome = Tasks.call("go() with limit 0", 1, () -> group.go(tasks.lookup(1002)))
                 .showing(log).awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown()).as("go() with limit 0 can never get a slot: it must throw, not hang; %s",
+        assertThat(outcome.threw(IllegalStateException.class)).as("go() with limit 0 can never get a slot: it must throw, not hang; %s",
                 KATA.hint(1)).isInstanceOf(IllegalStateException.class);
         assertThat(log.calls()).as("no task may run with limit 0").isEmpty();
     }
@@ -185,14 +184,15 @@ class LimitedGroupTest {
         assertThat(group.tryGo(tasks.lookup(1001))).as("tryGo without a limit").isTrue();
         log.awaitInFlight(1, DEADLINE);
 
-        assertThatThrownBy(() -> group.setLimit(2))
+        assertThat(KATA.withHint(1).thrownBy("setLimit(2) while a task is active", IllegalStateException.class,
+                () -> group.setLimit(2)))
                 .as("setLimit while a task is active (Go only checks this when a limit already existed; this"
                         + " group always checks); %s", KATA.hint(1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("active");
 
         tasks.open(1001);
-        awaitReturns();
+        awaitReturns(1);
         group.setLimit(2); // nothing active any more: allowed
     }
 
@@ -230,7 +230,7 @@ class LimitedGroupTest {
         for (Thread caller : callers) {
             caller.join(DEADLINE);
         }
-        Tasks.call("the caller of await()", group::await).awaitWithin(DEADLINE).returned();
+        Tasks.call("the caller of await()", 1, group::await).awaitWithin(DEADLINE).returned();
 
         assertThat(callers).as("the racing callers must have ended (a go() that never returns?)")
                 .noneMatch(Thread::isAlive);
@@ -251,13 +251,13 @@ class LimitedGroupTest {
         tasks.gate(List.of(1002L, 1003L)); // never opened
         group.setLimit(3);
 
-        var call = goAllThenAwait(List.of(1001L, 1002L, 1003L));
+        var call = goAllThenAwait(3, List.of(1001L, 1002L, 1003L));
         call.awaitInFlight(log, 3, DEADLINE);
         assertThat(group.isCancelled()).as("isCancelled() while three tasks run and none has failed; %s",
                 KATA.hint(3)).isFalse();
         assertThat(group.cancellationCause()).as("cancellationCause() before any failure").isEmpty();
         fail.open();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(ExecutionException.class);
 
         Call failed = log.firstFailed();
         assertThat(thrown).as("await() after profile(1001) failed; %s", KATA.hint(3))
@@ -281,7 +281,7 @@ class LimitedGroupTest {
         IllegalStateException later = new IllegalStateException("profile(1002) failed while it stopped");
         group.setLimit(3);
 
-        var call = Tasks.call("the caller of go() and await()", () -> {
+        var call = Tasks.call("the caller of go() and await()", 3, () -> {
             group.go(tasks.lookup(1001));
             group.go(tasks.failingWhenInterrupted(1002, later));
             group.go(tasks.lookup(1003));
@@ -289,7 +289,7 @@ class LimitedGroupTest {
         }).showing(log);
         call.awaitInFlight(log, 3, DEADLINE);
         fail.open();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(ExecutionException.class);
 
         tasks.assertFirstFailureWithTheLaterSuppressed(thrown, later);
     }
@@ -299,14 +299,14 @@ class LimitedGroupTest {
     @DisplayName("an InterruptedException the group did not cause is a failure like any other")
     void foreignInterruptIsAFailure() {
         InterruptedException foreign = new InterruptedException("someone else interrupted the task");
-        Outcome<Void> outcome = Tasks.call("the caller of go() and await()", () -> {
+        Outcome<Void> outcome = Tasks.call("the caller of go() and await()", 3, () -> {
             group.go(() -> {
                 throw foreign;
             });
             group.await();
         }).showing(log).awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown()).as("await() after a task threw an InterruptedException while the group was not"
+        assertThat(outcome.threw(ExecutionException.class)).as("await() after a task threw an InterruptedException while the group was not"
                 + " cancelled: only the interrupts of the group's own cancellation are not failures; %s", KATA.hint(3))
                 .isInstanceOf(ExecutionException.class);
         assertThat(outcome.thrown().getCause()).as("the cause: the very InterruptedException the task threw")
@@ -320,12 +320,12 @@ class LimitedGroupTest {
         Gate fail = tasks.failing(1001);
         group.setLimit(1);
 
-        var call = goAllThenAwait(List.of(1001L, 1002L));
+        var call = goAllThenAwait(1, List.of(1001L, 1002L));
         call.awaitFakeCall(log, "profile(1001)", DEADLINE);
         fail.open();
         Outcome<Void> outcome = call.awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown()).as("await() once the only active task threw; give the slot back in a finally;"
+        assertThat(outcome.threw(ExecutionException.class)).as("await() once the only active task threw; give the slot back in a finally;"
                 + " %s", KATA.hint(1)).isInstanceOf(ExecutionException.class);
         group.setLimit(4); // nothing may be active any more: the throwing task's slot is free
     }
@@ -338,10 +338,10 @@ class LimitedGroupTest {
         tasks.gate(List.of(1002L)); // never opened
         group.setLimit(2);
 
-        var call = goAllThenAwait(List.of(1001L, 1002L, 1003L, 1004L));
+        var call = goAllThenAwait(3, List.of(1001L, 1002L, 1003L, 1004L));
         call.awaitInFlight(log, 2, DEADLINE);
         fail.open();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(ExecutionException.class);
 
         assertThat(thrown).isInstanceOf(ExecutionException.class);
         assertThat(log.calls()).as("profile(1003) waited in go() for a slot; after profile(1001) failed it must not"
@@ -362,9 +362,9 @@ class LimitedGroupTest {
         Tasks.awaitThat(group::isCancelled, "isCancelled() to be true after profile(1001) failed", log, 3, DEADLINE);
 
         boolean tried = group.tryGo(tasks.lookup(1002));
-        Tasks.call("go() on the cancelled group", () -> group.go(tasks.lookup(1003))).showing(log)
+        Tasks.call("go() on the cancelled group", 3, () -> group.go(tasks.lookup(1003))).showing(log)
                 .awaitWithin(DEADLINE).returned();
-        Throwable thrown = Tasks.call("the caller of await()", group::await).showing(log).awaitWithin(DEADLINE).threw();
+        Throwable thrown = Tasks.call("the caller of await()", 3, group::await).showing(log).awaitWithin(DEADLINE).threw(ExecutionException.class);
 
         assertThat(tried).as("tryGo() on a group that a failure cancelled, with both slots free: it must refuse;"
                 + " %s", KATA.hint(3)).isFalse();
@@ -384,15 +384,15 @@ class LimitedGroupTest {
         assertThat(group.tryGo(tasks.cleaningUp(1001, cleanup))).as("tryGo with the slot free").isTrue();
         log.awaitInFlight(1, DEADLINE);
 
-        var waiting = Tasks.call("a caller waiting in go() for profile(1002)", () -> group.go(tasks.lookup(1002)))
+        var waiting = Tasks.call("a caller waiting in go() for profile(1002)", 3, () -> group.go(tasks.lookup(1002)))
                 .showing(log);
         waiting.awaitBlocked(DEADLINE);
-        var interrupted = Tasks.call("a caller waiting in go() for profile(1003)", () -> group.go(tasks.lookup(1003)))
+        var interrupted = Tasks.call("a caller waiting in go() for profile(1003)", 3, () -> group.go(tasks.lookup(1003)))
                 .showing(log);
         interrupted.awaitBlocked(DEADLINE);
         interrupted.interrupt();
 
-        assertThat(interrupted.awaitWithin(DEADLINE).thrown()).as("go() of a caller interrupted while it waited for a"
+        assertThat(interrupted.awaitWithin(DEADLINE).threw(InterruptedException.class)).as("go() of a caller interrupted while it waited for a"
                 + " slot; %s", KATA.hint(3)).isInstanceOf(InterruptedException.class);
         // profile(1001) still cleans up and keeps the only slot: the other caller must not wait for it.
         waiting.awaitWithin(DEADLINE).returned();
@@ -402,7 +402,7 @@ class LimitedGroupTest {
         assertThat(group.cancellationCause()).as("the cause: the interrupted caller's InterruptedException")
                 .hasValueSatisfying(c -> assertThat(c).isInstanceOf(InterruptedException.class));
         cleanup.open();
-        Tasks.call("the caller of await()", group::await).showing(log).awaitWithin(DEADLINE);
+        Tasks.call("the caller of await()", 3, group::await).showing(log).awaitWithin(DEADLINE);
 
         assertThat(log.calls()).extracting(Call::name).as("the cancelled group may start neither waiting caller's"
                 + " task; %s%n%s", KATA.hint(3), log.timeline()).containsExactly("profile(1001)", "cleanup(1001)");
@@ -415,10 +415,10 @@ class LimitedGroupTest {
         tasks.gate(List.of(1001L, 1002L)); // never opened
         group.setLimit(2);
 
-        var call = goAllThenAwait(List.of(1001L, 1002L));
+        var call = goAllThenAwait(3, List.of(1001L, 1002L));
         call.awaitInFlight(log, 2, DEADLINE);
         call.interrupt();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(InterruptedException.class);
 
         assertThat(thrown).as("await() of an interrupted caller; %s", KATA.hint(3))
                 .isInstanceOf(InterruptedException.class);
@@ -435,14 +435,14 @@ class LimitedGroupTest {
         IllegalStateException stopping = new IllegalStateException("profile(1001) failed as it was interrupted");
         group.setLimit(2);
 
-        var call = Tasks.call("the caller of go() and await()", () -> {
+        var call = Tasks.call("the caller of go() and await()", 3, () -> {
             group.go(tasks.failingWhenInterrupted(1001, stopping));
             group.go(tasks.lookup(1002));
             group.await();
         }).showing(log);
         call.awaitInFlight(log, 2, DEADLINE);
         call.interrupt();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(InterruptedException.class);
 
         assertThat(thrown).as("await() of an interrupted caller; %s", KATA.hint(3))
                 .isInstanceOf(InterruptedException.class);
@@ -478,7 +478,7 @@ class LimitedGroupTest {
         Tasks batch = new Tasks(batchLog).lookupsTake(latency);
         LimitedGroup bounded = new LimitedGroup();
         bounded.setLimit(limit);
-        return batch.time("the caller of go() and await()", () -> {
+        return batch.time("the caller of go() and await()", 1, () -> {
             batch.goAll(bounded::go, ids(n));
             bounded.await();
         });

@@ -209,21 +209,22 @@ final class Tasks {
 
     /**
      * Starts {@code steps} on a kata-call thread of their own: the group's caller, which a test can
-     * interrupt and give a deadline. {@code description} names it in failure messages.
+     * interrupt and give a deadline. {@code description} names it in failure messages, which cite
+     * {@code hint}: the one that helps with the test.
      */
-    static KataCall<Void> call(String description, Steps steps) {
-        return KATA.call(description, () -> {
+    static KataCall<Void> call(String description, int hint, Steps steps) {
+        return KATA.withHint(hint).call(description, () -> {
             steps.run();
             return null;
         });
     }
 
     /**
-     * How long {@code steps} take as the caller, with this log in failure messages. Fails if they
-     * throw, or if they have not ended within {@code DEADLINE}.
+     * How long {@code steps} take as the caller, with this log and {@code hint} in failure messages.
+     * Fails if they throw, or if they have not ended within {@code DEADLINE}.
      */
-    Duration time(String description, Steps steps) {
-        Outcome<Void> outcome = call(description, steps).showing(log).awaitWithin(DEADLINE);
+    Duration time(String description, int hint, Steps steps) {
+        Outcome<Void> outcome = call(description, hint, steps).showing(log).awaitWithin(DEADLINE);
         outcome.returned();
         return outcome.elapsed();
     }

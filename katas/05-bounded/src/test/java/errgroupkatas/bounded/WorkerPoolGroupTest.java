@@ -6,7 +6,6 @@ import static errgroupkatas.bounded.LimitedGroupTest.KATA;
 import static errgroupkatas.bounded.Tasks.ids;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
@@ -33,14 +32,14 @@ class WorkerPoolGroupTest {
     final Tasks tasks = new Tasks(log);
 
     /** go() every lookup on a kata-call thread, which must return at once: go() never blocks. */
-    private void goAll(WorkerPoolGroup group, List<Long> ids) {
-        Tasks.call("the caller of go()", () -> tasks.goAll(group::go, ids))
+    private void goAll(int hint, WorkerPoolGroup group, List<Long> ids) {
+        Tasks.call("the caller of go()", hint, () -> tasks.goAll(group::go, ids))
                 .showing(log).awaitWithin(DEADLINE).returned();
     }
 
     /** go() each task on a kata-call thread, which must return at once. */
-    private void goEach(WorkerPoolGroup group, Tasks.Lookup... lookups) {
-        Tasks.call("the caller of go()", () -> {
+    private void goEach(int hint, WorkerPoolGroup group, Tasks.Lookup... lookups) {
+        Tasks.call("the caller of go()", hint, () -> {
             for (Tasks.Lookup lookup : lookups) {
                 group.go(lookup);
             }
@@ -48,17 +47,19 @@ class WorkerPoolGroupTest {
     }
 
     /** await() on a kata-call thread. */
-    private KataCall<Void> awaitCall(WorkerPoolGroup group) {
-        return Tasks.call("the caller of await()", group::await).showing(log);
+    private KataCall<Void> awaitCall(int hint, WorkerPoolGroup group) {
+        return Tasks.call("the caller of await()", hint, group::await).showing(log);
     }
 
     @Test
     @Order(1)
     @DisplayName("a pool needs at least one worker")
     void needsAWorker() {
-        assertThatThrownBy(() -> new WorkerPoolGroup(0)).as("new WorkerPoolGroup(0); kratos panics here too")
+        assertThat(KATA.withHint(2).thrownBy("new WorkerPoolGroup(0)", IllegalArgumentException.class,
+                () -> new WorkerPoolGroup(0))).as("new WorkerPoolGroup(0); kratos panics here too")
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new WorkerPoolGroup(-1)).as("new WorkerPoolGroup(-1)")
+        assertThat(KATA.withHint(2).thrownBy("new WorkerPoolGroup(-1)", IllegalArgumentException.class,
+                () -> new WorkerPoolGroup(-1))).as("new WorkerPoolGroup(-1)")
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -70,9 +71,9 @@ class WorkerPoolGroupTest {
         tasks.gate(ids);
         WorkerPoolGroup group = new WorkerPoolGroup(2);
 
-        goAll(group, ids); // fails here if go() blocks
+        goAll(2, group, ids); // fails here if go() blocks
         log.awaitInFlight(2, DEADLINE);
-        var call = awaitCall(group); // waits while the workers work through the queue
+        var call = awaitCall(2, group); // waits while the workers work through the queue
         call.watchFor(() -> log.calls().size() > 2, HOLD);
         assertThat(log.calls()).as("2 workers, both busy: no 3rd task may start; %s%n%s", KATA.hint(2),
                 log.timeline()).hasSize(2);
@@ -98,19 +99,19 @@ class WorkerPoolGroupTest {
     void idleWorkerTakesTheNextTask() {
         WorkerPoolGroup group = new WorkerPoolGroup(1);
 
-        goAll(group, List.of(1001L)); // answers at once
+        goAll(2, group, List.of(1001L)); // answers at once
         log.awaitCall("profile(1001)", DEADLINE);
         log.awaitAllEnded(DEADLINE); // the queue is empty, await() not called: the worker must wait
         Thread worker = tasks.threadOf(1001);
         Tasks.awaitIdle(worker, DEADLINE);
-        goAll(group, List.of(1002L));
+        goAll(2, group, List.of(1002L));
         Tasks.awaitThat(() -> !log.calls("profile(1002)").isEmpty(), "profile(1002), queued while the worker waited"
                 + " for a task, to start: a free worker takes a new task at once, not only once await() is called",
                 log, 2, DEADLINE);
         log.awaitAllEnded(DEADLINE);
         Tasks.awaitIdle(worker, DEADLINE);
 
-        boolean aliveAtReturn = KATA.call("the caller of await(), while the worker waits for a task", () -> {
+        boolean aliveAtReturn = KATA.withHint(2).call("the caller of await(), while the worker waits for a task", () -> {
             group.await();
             return worker.isAlive();
         }).showing(log).awaitWithin(DEADLINE).returned();
@@ -128,7 +129,7 @@ class WorkerPoolGroupTest {
         TaskProbe probe = new TaskProbe();
         WorkerPoolGroup group = new WorkerPoolGroup(workers);
 
-        var call = Tasks.call("the caller of go() and await()", () -> {
+        var call = Tasks.call("the caller of go() and await()", 2, () -> {
             for (int i = 0; i < n; i++) {
                 group.go(() -> probe.run(Thread::yield));
             }
@@ -153,11 +154,11 @@ class WorkerPoolGroupTest {
     @DisplayName("a pool runs one batch: go after await throws IllegalStateException")
     void goAfterAwaitThrows() {
         WorkerPoolGroup group = new WorkerPoolGroup(2);
-        goAll(group, List.of(1001L));
-        awaitCall(group).awaitWithin(DEADLINE).returned();
+        goAll(2, group, List.of(1001L));
+        awaitCall(2, group).awaitWithin(DEADLINE).returned();
 
-        Throwable thrown = Tasks.call("go() after await() returned", () -> group.go(tasks.lookup(1002))).showing(log)
-                .awaitWithin(DEADLINE).thrown();
+        Throwable thrown = Tasks.call("go() after await() returned", 2, () -> group.go(tasks.lookup(1002))).showing(log)
+                .awaitWithin(DEADLINE).threw(IllegalStateException.class);
 
         assertThat(thrown).as("go() after await(): the workers have ended, so the task could never run; %s",
                 KATA.hint(2)).isInstanceOf(IllegalStateException.class);
@@ -172,13 +173,13 @@ class WorkerPoolGroupTest {
         tasks.gate(List.of(1002L, 1003L)); // never opened
         WorkerPoolGroup group = new WorkerPoolGroup(3);
 
-        goAll(group, List.of(1001L, 1002L, 1003L));
+        goAll(3, group, List.of(1001L, 1002L, 1003L));
         log.awaitInFlight(3, DEADLINE);
         assertThat(group.isCancelled()).as("isCancelled() while three tasks run and none has failed; %s",
                 KATA.hint(3)).isFalse();
         assertThat(group.cancellationCause()).as("cancellationCause() before any failure").isEmpty();
         fail.open();
-        Throwable thrown = awaitCall(group).awaitWithin(DEADLINE).threw();
+        Throwable thrown = awaitCall(3, group).awaitWithin(DEADLINE).threw(ExecutionException.class);
 
         Call failed = log.firstFailed();
         assertThat(thrown).as("await() after profile(1001) failed; %s", KATA.hint(3))
@@ -201,10 +202,10 @@ class WorkerPoolGroupTest {
         IllegalStateException later = new IllegalStateException("profile(1002) failed while it stopped");
         WorkerPoolGroup group = new WorkerPoolGroup(3);
 
-        goEach(group, tasks.lookup(1001), tasks.failingWhenInterrupted(1002, later), tasks.lookup(1003));
+        goEach(3, group, tasks.lookup(1001), tasks.failingWhenInterrupted(1002, later), tasks.lookup(1003));
         log.awaitInFlight(3, DEADLINE);
         fail.open();
-        Throwable thrown = awaitCall(group).awaitWithin(DEADLINE).threw();
+        Throwable thrown = awaitCall(3, group).awaitWithin(DEADLINE).threw(ExecutionException.class);
 
         tasks.assertFirstFailureWithTheLaterSuppressed(thrown, later);
     }
@@ -216,10 +217,10 @@ class WorkerPoolGroupTest {
         InterruptedException foreign = new InterruptedException("someone else interrupted the task");
         WorkerPoolGroup group = new WorkerPoolGroup(2);
 
-        goEach(group, () -> {
+        goEach(3, group, () -> {
             throw foreign;
         });
-        Throwable thrown = awaitCall(group).awaitWithin(DEADLINE).thrown();
+        Throwable thrown = awaitCall(3, group).awaitWithin(DEADLINE).threw(ExecutionException.class);
 
         assertThat(thrown).as("await() after a task threw an InterruptedException while the group was not"
                 + " cancelled: only the interrupts of the group's own cancellation are not failures; %s", KATA.hint(3))
@@ -235,12 +236,12 @@ class WorkerPoolGroupTest {
         tasks.gate(List.of(1002L)); // never opened
         WorkerPoolGroup group = new WorkerPoolGroup(2);
 
-        goAll(group, List.of(1001L, 1002L, 1003L, 1004L, 1005L, 1006L));
+        goAll(3, group, List.of(1001L, 1002L, 1003L, 1004L, 1005L, 1006L));
         log.awaitInFlight(2, DEADLINE);
         fail.open();
         Tasks.awaitThat(group::isCancelled, "isCancelled() to be true after profile(1001) failed", log, 3, DEADLINE);
-        goAll(group, List.of(1007L));
-        Throwable thrown = awaitCall(group).awaitWithin(DEADLINE).threw();
+        goAll(3, group, List.of(1007L));
+        Throwable thrown = awaitCall(3, group).awaitWithin(DEADLINE).threw(ExecutionException.class);
 
         assertThat(thrown).isInstanceOf(ExecutionException.class);
         assertThat(log.calls()).as("profile(1003…1006) were queued, and profile(1007) was given to go() after the"
@@ -256,11 +257,11 @@ class WorkerPoolGroupTest {
         tasks.gate(List.of(1001L, 1002L)); // never opened
         WorkerPoolGroup group = new WorkerPoolGroup(2);
 
-        goAll(group, List.of(1001L, 1002L, 1003L));
+        goAll(3, group, List.of(1001L, 1002L, 1003L));
         log.awaitInFlight(2, DEADLINE);
-        var call = awaitCall(group);
+        var call = awaitCall(3, group);
         call.interrupt();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(InterruptedException.class);
 
         assertThat(thrown).as("await() of an interrupted caller; %s", KATA.hint(3))
                 .isInstanceOf(InterruptedException.class);
@@ -278,11 +279,11 @@ class WorkerPoolGroupTest {
         IllegalStateException stopping = new IllegalStateException("profile(1001) failed as it was interrupted");
         WorkerPoolGroup group = new WorkerPoolGroup(2);
 
-        goEach(group, tasks.failingWhenInterrupted(1001, stopping), tasks.lookup(1002));
+        goEach(3, group, tasks.failingWhenInterrupted(1001, stopping), tasks.lookup(1002));
         log.awaitInFlight(2, DEADLINE);
-        var call = awaitCall(group);
+        var call = awaitCall(3, group);
         call.interrupt();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(InterruptedException.class);
 
         assertThat(thrown).as("await() of an interrupted caller; %s", KATA.hint(3))
                 .isInstanceOf(InterruptedException.class);
@@ -315,7 +316,7 @@ class WorkerPoolGroupTest {
 
     private static Duration timeBatch(CallLog batchLog, int workers, int n, Duration latency) {
         Tasks batch = new Tasks(batchLog).lookupsTake(latency);
-        return batch.time("the caller of go() and await()", () -> {
+        return batch.time("the caller of go() and await()", 2, () -> {
             WorkerPoolGroup pool = new WorkerPoolGroup(workers);
             batch.goAll(pool::go, ids(n));
             pool.await();

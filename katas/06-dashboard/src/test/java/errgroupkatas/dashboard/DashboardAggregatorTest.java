@@ -6,7 +6,6 @@ import static errgroupkatas.dashboard.ServiceCalls.only;
 import static errgroupkatas.support.CallLogAssert.assertThatCalls;
 import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
 import errgroupkatas.support.Call;
@@ -52,7 +51,7 @@ class DashboardAggregatorTest {
             + FakeOrderService.orderFor(USER);
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(2);
 
     final CallLog log = new CallLog();
     final FakeProfileService profiles = new FakeProfileService(log);
@@ -66,8 +65,9 @@ class DashboardAggregatorTest {
         return DashboardAggregator.create(profiles, orders, all.toArray(Option[]::new));
     }
 
-    private KataCall<String> start(DashboardAggregator dashboard) {
-        return KATA.call(() -> dashboard.aggregate(USER)).showing(log);
+    /** Starts aggregate(USER); its failures cite {@code hint}, the one that helps with the test. */
+    private KataCall<String> start(DashboardAggregator dashboard, int hint) {
+        return KATA.withHint(hint).call("aggregate(" + USER + ")", () -> dashboard.aggregate(USER)).showing(log);
     }
 
     /** The call has ended, interrupted, at the moment aggregate returned: asserted at once, never waited for. */
@@ -79,7 +79,7 @@ class DashboardAggregatorTest {
     @Order(1)
     @DisplayName("returns \"<profile> | <orders>\", e.g. \"Name: user-1 | Order: 15\"")
     void returnsTheDashboardLine() {
-        String line = start(aggregator()).awaitWithin(DEADLINE).returned();
+        String line = start(aggregator(), 3).awaitWithin(DEADLINE).returned();
 
         assertThat(line).as("the dashboard line of user %d: \"Name: \" + the user's name, \" | \", \"Order: \""
                 + " + the latest order id%n%s", USER, log.timeline()).isEqualTo(LINE);
@@ -96,7 +96,7 @@ class DashboardAggregatorTest {
         profiles.byDefault(Reply.when(profileGate));
         orders.replying(Reply.when(orderGate));
 
-        var call = start(aggregator());
+        var call = start(aggregator(), 1);
         call.awaitInFlight(log, 2, DEADLINE);
         orderGate.open();
         profileGate.open();
@@ -113,7 +113,7 @@ class DashboardAggregatorTest {
         profiles.byDefault(Reply.after(Duration.ofMillis(400)));
         orders.replying(Reply.after(Duration.ofMillis(450)));
 
-        Outcome<String> outcome = start(aggregator()).awaitWithin(DEADLINE);
+        Outcome<String> outcome = start(aggregator(), 1).awaitWithin(DEADLINE);
 
         assertThat(outcome.returned()).isEqualTo(LINE);
         // The reference is measured in this very run: what the two calls took, one after the other.
@@ -135,10 +135,10 @@ class DashboardAggregatorTest {
         profiles.byDefault(Reply.when(profileGate));
         orders.replying(Reply.when(orderGate).failing());
 
-        var call = start(aggregator());
+        var call = start(aggregator(), 1);
         call.awaitInFlight(log, 2, DEADLINE);
         orderGate.open();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(DashboardException.class);
 
         assertThat(thrown).as("what aggregate threw when the order service failed; %s", KATA.hint(1))
                 .isInstanceOf(DashboardException.class)
@@ -158,10 +158,10 @@ class DashboardAggregatorTest {
         profiles.byDefault(Reply.when(profileGate).failing());
         orders.replying(Reply.when(orderGate));
 
-        var call = start(aggregator());
+        var call = start(aggregator(), 1);
         call.awaitInFlight(log, 2, DEADLINE);
         profileGate.open();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(DashboardException.class);
 
         assertThat(thrown).as("what aggregate threw when the profile service failed; %s", KATA.hint(1))
                 .isInstanceOf(DashboardException.class)
@@ -184,7 +184,7 @@ class DashboardAggregatorTest {
         var lingering = new LingeringProfileService(profiles, release);
         var dashboard = DashboardAggregator.create(lingering, orders, withTimeout(timeout), withLogger(logger));
 
-        var call = start(dashboard);
+        var call = start(dashboard, 2);
         lingering.awaitLingeringOrDone(call, DEADLINE, () -> "aggregate's 200 ms timeout passed "
                 + DEADLINE.toMillis() + " ms ago, but the profile call was neither interrupted nor did aggregate"
                 + " return.\n" + log.timeline() + KATA.hint(2));
@@ -196,7 +196,7 @@ class DashboardAggregatorTest {
         release.open();
         Outcome<String> outcome = call.awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown()).as("what aggregate did when its 200 ms passed; %s", KATA.hint(2))
+        assertThat(outcome.threw(TimeoutException.class)).as("what aggregate did when its 200 ms passed; %s", KATA.hint(2))
                 .isInstanceOf(TimeoutException.class);
         assertEndedInterrupted(log, "profile(", "the timeout passed");
         assertThat(returnedWhileTheCallLingered).as("aggregate threw while the profile call it had interrupted was"
@@ -228,11 +228,13 @@ class DashboardAggregatorTest {
             var orders = new FakeOrderService(log).replying(slow.equals("profile") ? never : late);
             var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
 
-            Outcome<String> outcome = KATA.call(() -> dashboard.aggregate(USER)).showing(log).awaitWithin(DEADLINE);
+            Outcome<String> outcome = KATA.withHint(2).call("aggregate(" + USER + ")", () -> dashboard.aggregate(USER))
+                    .showing(log).awaitWithin(DEADLINE);
 
             String setup = (slow.equals("profile") ? "profile answers after 500 ms, orders never"
                     : "orders answer after 500 ms, profile never") + ", timeout 1000 ms";
-            assertThat(outcome.thrown()).as("%s: what aggregate did", setup).isInstanceOf(TimeoutException.class);
+            assertThat(outcome.threw(TimeoutException.class)).as("%s: what aggregate did; %s", setup, KATA.hint(2))
+                    .isInstanceOf(TimeoutException.class);
             assertThat(outcome.elapsed())
                     .as("%s: aggregate threw after %d ms, expected about 1000. The 1000 ms count from the start"
                             + " of aggregate, for both calls together; a timeout that starts again for each call"
@@ -257,7 +259,8 @@ class DashboardAggregatorTest {
             var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(200)),
                     withLogger(logger));
 
-            Throwable thrown = KATA.call(() -> dashboard.aggregate(USER)).showing(log).awaitWithin(DEADLINE).threw();
+            Throwable thrown = KATA.withHint(3).call("aggregate(" + USER + ")", () -> dashboard.aggregate(USER))
+                    .showing(log).awaitWithin(DEADLINE).threw(TimeoutException.class);
 
             assertThat(thrown).as("the %s never answers, the other service at once; timeout 200 ms: the"
                     + " TimeoutException must say what the dashboard was still waiting for; %s", missing, KATA.hint(3))
@@ -272,12 +275,12 @@ class DashboardAggregatorTest {
         profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
         orders.replying(Reply.when(Gate.closed("orders never answer")));
 
-        var call = start(aggregator());
+        var call = start(aggregator(), 2);
         call.awaitInFlight(log, 2, DEADLINE);
         call.interrupt();
         Outcome<String> outcome = call.awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown())
+        assertThat(outcome.threw(InterruptedException.class))
                 .as("an interrupt must reach the caller as InterruptedException, not wrapped, not swallowed; %s",
                         KATA.hint(2))
                 .isInstanceOf(InterruptedException.class);
@@ -289,7 +292,7 @@ class DashboardAggregatorTest {
     @Order(10)
     @DisplayName("success is logged at INFO with the line, and nothing at ERROR")
     void logsSuccessAtInfo() {
-        start(aggregator()).awaitWithin(DEADLINE).returned();
+        start(aggregator(), 3).awaitWithin(DEADLINE).returned();
 
         assertThat(logger.at(Level.INFO)).as("INFO entries; expected one with the line \"%s\". Logged:%n%s", LINE,
                 logger.dump()).anySatisfy(e -> assertThat(e.message()).contains(LINE));
@@ -302,7 +305,7 @@ class DashboardAggregatorTest {
     void logsFailureAtError() {
         orders.replying(Reply.immediately().failing());
 
-        Throwable thrown = start(aggregator()).awaitWithin(DEADLINE).threw();
+        Throwable thrown = start(aggregator(), 3).awaitWithin(DEADLINE).threw(DashboardException.class);
 
         assertThat(thrown).as("what aggregate threw when the order service failed")
                 .isInstanceOf(DashboardException.class);
@@ -319,7 +322,8 @@ class DashboardAggregatorTest {
     void logsTimeoutAtError() {
         profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
 
-        Throwable thrown = start(aggregator(withTimeout(Duration.ofMillis(100)))).awaitWithin(DEADLINE).threw();
+        Throwable thrown = start(aggregator(withTimeout(Duration.ofMillis(100))), 3).awaitWithin(DEADLINE)
+                .threw(TimeoutException.class);
 
         assertThat(thrown).as("what aggregate threw when its 100 ms passed").isInstanceOf(TimeoutException.class);
         assertThat(logger.at(Level.ERROR))
@@ -360,8 +364,9 @@ class DashboardAggregatorTest {
     /** {@code create} refuses {@code what} with a {@code type} whose message contains {@code named}. */
     private static void refused(String what, Class<? extends RuntimeException> type, String named,
             ThrowingCallable create) {
-        assertThatExceptionOfType(type).as("%s: create must refuse it with %s, its message naming \"%s\"", what,
-                type.getSimpleName(), named).isThrownBy(create).withMessageContaining(named);
+        Throwable thrown = KATA.withHint(3).thrownBy("create with " + what, type, create);
+        assertThat(thrown).as("%s: create must refuse it with %s, its message naming \"%s\"", what,
+                type.getSimpleName(), named).isInstanceOf(type).hasMessageContaining(named);
     }
 
     @Test
@@ -379,8 +384,8 @@ class DashboardAggregatorTest {
         // The default timeout is not just reported but applied.
         profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
         var dashboard = DashboardAggregator.create(profiles, orders, withLogger(logger));
-        Outcome<String> outcome = start(dashboard).awaitWithin(DEADLINE);
-        assertThat(outcome.thrown()).as("without withTimeout, a profile call that never answers must time out after"
+        Outcome<String> outcome = start(dashboard, 2).awaitWithin(DEADLINE);
+        assertThat(outcome.threw(TimeoutException.class)).as("without withTimeout, a profile call that never answers must time out after"
                 + " the default 1 s; %s", KATA.hint(2)).isInstanceOf(TimeoutException.class);
         assertThat(outcome.elapsed()).as("when the default 1 s timeout gave up")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(900));

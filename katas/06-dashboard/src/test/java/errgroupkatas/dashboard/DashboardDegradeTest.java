@@ -35,16 +35,18 @@ class DashboardDegradeTest {
     static final String DEGRADED = "Name: " + FakeProfileService.userFor(USER).name() + " | orders unavailable";
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(2);
 
     final CallLog log = new CallLog();
     final FakeProfileService profiles = new FakeProfileService(log);
     final FakeOrderService orders = new FakeOrderService(log);
     final CapturingLogger logger = new CapturingLogger();
 
-    private KataCall<String> start(Duration timeout) {
+    /** Starts aggregateOrDegrade(USER); its failures cite {@code hint}, the one that helps with the test. */
+    private KataCall<String> start(Duration timeout, int hint) {
         var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
-        return KATA.call(() -> dashboard.aggregateOrDegrade(USER)).showing(log);
+        return KATA.withHint(hint).call("aggregateOrDegrade(" + USER + ")", () -> dashboard.aggregateOrDegrade(USER))
+                .showing(log);
     }
 
     /** The call has ended, interrupted, at the moment aggregateOrDegrade returned. */
@@ -56,7 +58,7 @@ class DashboardDegradeTest {
     @Order(1)
     @DisplayName("bonus: when both services answer, the line is the full one")
     void fullLineWhenBothAnswer() {
-        assertThat(start(Duration.ofSeconds(10)).awaitWithin(DEADLINE).returned()).isEqualTo(LINE);
+        assertThat(start(Duration.ofSeconds(10), 3).awaitWithin(DEADLINE).returned()).isEqualTo(LINE);
     }
 
     @Test
@@ -66,7 +68,7 @@ class DashboardDegradeTest {
     void degradesWhenOrdersFail() {
         orders.replying(Reply.immediately().failing());
 
-        String line = start(Duration.ofSeconds(10)).awaitWithin(DEADLINE).returned();
+        String line = start(Duration.ofSeconds(10), 3).awaitWithin(DEADLINE).returned();
 
         assertThat(line).as("the line when only the order service failed%n%s", log.timeline()).isEqualTo(DEGRADED);
         Throwable failure = only(log, "latestOrder(").failure();
@@ -84,7 +86,7 @@ class DashboardDegradeTest {
     void degradesWhenOrdersAreLate() {
         orders.replying(Reply.after(Duration.ofSeconds(10)));
 
-        Outcome<String> outcome = start(Duration.ofMillis(200)).awaitWithin(DEADLINE);
+        Outcome<String> outcome = start(Duration.ofMillis(200), 2).awaitWithin(DEADLINE);
 
         assertThat(outcome.returned()).as("the line when the orders were late%n%s", log.timeline())
                 .isEqualTo(DEGRADED);
@@ -103,10 +105,10 @@ class DashboardDegradeTest {
         profiles.byDefault(Reply.when(profileGate).failing());
         orders.replying(Reply.when(Gate.closed("orders never answer")));
 
-        var call = start(Duration.ofSeconds(10));
+        var call = start(Duration.ofSeconds(10), 1);
         call.awaitInFlight(log, 2, DEADLINE);
         profileGate.open();
-        Throwable thrown = call.awaitWithin(DEADLINE).threw();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(DashboardException.class);
 
         assertThat(thrown).as("what aggregateOrDegrade threw when the profile service failed")
                 .isInstanceOf(DashboardException.class).hasMessageContaining("profile service");
@@ -119,9 +121,9 @@ class DashboardDegradeTest {
     void lateProfileStillTimesOut() {
         profiles.byDefault(Reply.after(Duration.ofSeconds(10)));
 
-        Outcome<String> outcome = start(Duration.ofMillis(200)).awaitWithin(DEADLINE);
+        Outcome<String> outcome = start(Duration.ofMillis(200), 2).awaitWithin(DEADLINE);
 
-        assertThat(outcome.thrown()).as("what aggregateOrDegrade did when the profile was late")
+        assertThat(outcome.threw(TimeoutException.class)).as("what aggregateOrDegrade did when the profile was late")
                 .isInstanceOf(TimeoutException.class);
         assertEndedInterrupted("profile(", "the timeout passed");
     }
@@ -130,12 +132,12 @@ class DashboardDegradeTest {
     @Order(6)
     @DisplayName("bonus: otherwise it logs as aggregate does: the line at INFO, a failure at ERROR with its exception")
     void logsLikeAggregate() {
-        assertThat(start(Duration.ofSeconds(10)).awaitWithin(DEADLINE).returned()).isEqualTo(LINE);
+        assertThat(start(Duration.ofSeconds(10), 3).awaitWithin(DEADLINE).returned()).isEqualTo(LINE);
         assertThat(logger.at(Level.INFO)).as("INFO entries after a full line; expected one with the line \"%s\"."
                 + " Logged:%n%s", LINE, logger.dump()).anySatisfy(e -> assertThat(e.message()).contains(LINE));
 
         profiles.byDefault(Reply.immediately().failing());
-        Throwable thrown = start(Duration.ofSeconds(10)).awaitWithin(DEADLINE).threw();
+        Throwable thrown = start(Duration.ofSeconds(10), 3).awaitWithin(DEADLINE).threw(DashboardException.class);
 
         assertThat(thrown).as("what aggregateOrDegrade threw when the profile service failed")
                 .isInstanceOf(DashboardException.class);

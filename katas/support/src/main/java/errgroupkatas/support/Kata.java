@@ -1,9 +1,14 @@
 package errgroupkatas.support;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 
 /**
  * What a kata's tests know about their kata: its id (the folder under {@code katas/}) and its
@@ -13,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final Kata KATA = new Kata("01-serial", "errgroupkatas.serial");
  * @RegisterExtension final Kata.NoLeaks noLeaks = KATA.noLeaks();
  * ...
- * var outcome = KATA.call(() -> handler.friendsOf(USER)).awaitWithin(Duration.ofSeconds(1));
+ * var outcome = KATA.withHint(2).call("friendsOf(1)", () -> handler.friendsOf(USER)).awaitWithin(Duration.ofSeconds(1));
  * }</pre>
  *
  * @param id          the kata's folder name, e.g. {@code 01-serial}
@@ -26,17 +31,61 @@ public record Kata(String id, String packageName) {
         return "Hint: see hint " + number + " in katas/" + id + "/README.md";
     }
 
-    /** Starts {@code body} on its own thread; see {@link KataCall}. */
-    public <T> KataCall<T> call(Callable<T> body) {
-        return KataCall.start(this, "the call", body);
+    /**
+     * The kata's calls whose failures point to hint {@code number}: every call into kata code says
+     * which of the kata's three hints helps with the test that makes it, so a new test cannot
+     * forget to choose one.
+     *
+     * <pre>{@code
+     * KATA.withHint(3).call("friendsOf(1)", () -> handler.friendsOf(USER)).awaitWithin(DEADLINE);
+     * }</pre>
+     */
+    public Hinted withHint(int number) {
+        if (number < 1 || number > 3) {
+            throw new IllegalArgumentException("a kata has hints 1 to 3, not " + number);
+        }
+        return new Hinted(this, number);
     }
 
     /**
-     * Starts {@code body} on its own thread, described as {@code description} (e.g. {@code
-     * "send(1) on a full channel"}) in failure messages; see {@link KataCall}.
+     * Calls into a kata's code whose failures point to one of its hints (see {@link #withHint}).
+     *
+     * @param kata the kata
+     * @param hint the hint number a failure message cites
      */
-    public <T> KataCall<T> call(String description, Callable<T> body) {
-        return KataCall.start(this, description, body);
+    public record Hinted(Kata kata, int hint) {
+
+        /** Starts {@code body} on its own thread, described as "the call"; see {@link KataCall}. */
+        public <T> KataCall<T> call(Callable<T> body) {
+            return KataCall.start(kata, "the call", hint, body);
+        }
+
+        /**
+         * Starts {@code body} on its own thread, described as {@code description} (e.g. {@code
+         * "send(1) on a full channel"}) in failure messages; see {@link KataCall}.
+         */
+        public <T> KataCall<T> call(String description, Callable<T> body) {
+            return KataCall.start(kata, description, hint, body);
+        }
+
+        /**
+         * Runs {@code code} on the test's thread (for calls that cannot block, such as a
+         * constructor's argument check) and gives what it threw. If it returned instead, fails with
+         * "{@code description} returned normally instead of throwing {@code expected}" and the hint;
+         * a throwable of another type is given as it is, for the test's own assertion to judge.
+         */
+        public Throwable thrownBy(String description, Class<? extends Throwable> expected, ThrowingCallable code) {
+            long start = System.nanoTime();
+            Throwable thrown = null;
+            try {
+                code.call();
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            return new KataCall.Outcome<Object>(description, null, thrown,
+                    Thread.currentThread().isInterrupted(), Duration.ofNanos(System.nanoTime() - start),
+                    kata.hint(hint)).threw(expected);
+        }
     }
 
     /** A leak detector whose snapshot is now. */
@@ -59,12 +108,20 @@ public record Kata(String id, String packageName) {
      * ({@link LostErrors}). When both fail, the lost error is the failure (it is often why a thread
      * was left waiting) and the leak report is attached to it as suppressed. A test that failed
      * already is only checked for lost errors: its own failure comes first, and the leak check
-     * would wait a second for threads that failure left stuck.
+     * would wait a second for threads that failure left stuck. But a lost error is often why a test
+     * failed (a task died, so the group reported success or waited for ever): then the test's
+     * failure becomes the lost-error report, with the test's own message below it and its
+     * exception as the cause, so the lost error is the first thing the learner reads.
+     *
+     * <p>It also marks the start of each test for {@link KataCall}'s stuck report, which tells the
+     * test's own threads from those earlier tests left running ({@link TestThreads}).
      */
-    public static final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
+    public static final class NoLeaks implements BeforeEachCallback, AfterEachCallback,
+            TestExecutionExceptionHandler {
         private final Kata kata;
         private LeakDetector detector;
         private LostErrors lostErrors;
+        private int lostReported;
         private int leakHint = 3;
 
         private NoLeaks(Kata kata) {
@@ -74,17 +131,45 @@ public record Kata(String id, String packageName) {
         @Override
         public void beforeEach(ExtensionContext context) {
             lostErrors = LostErrors.snapshot(kata.packageName());
+            lostReported = 0;
             detector = kata.leakSnapshot();
+            TestThreads.testStarted();
+        }
+
+        @Override
+        public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
+            List<LostErrors.Death> lost = lostErrors.lostSince();
+            if (lost.isEmpty() || failure instanceof TestAbortedException) {
+                throw failure;
+            }
+            lostReported = lost.size();
+            AssertionError report = lostErrors.report(lost, kata.hint(leakHint));
+            String own = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+            AssertionError combined = new AssertionError(report.getMessage()
+                    + "The test failed too, most likely because of it:\n" + own, failure);
+            combined.setStackTrace(failure.getStackTrace());
+            throw combined;
         }
 
         @Override
         public void afterEach(ExtensionContext context) {
+            try {
+                check(context);
+            } finally {
+                TestThreads.testEnded();
+            }
+        }
+
+        private void check(ExtensionContext context) {
             if (context.getExecutionException().isPresent()) {
                 // The test failed already: that failure is the news, and a stuck call has reported
                 // where its threads are. Waiting out the leak grace for threads it left stuck would
                 // only slow every failing run by a second. A lost error may explain the failure, so
-                // it is still reported (attached to the test's failure).
-                lostErrors.assertNoneLost(kata.hint(leakHint));
+                // one that the failure does not show yet is still reported (attached to it).
+                List<LostErrors.Death> lost = lostErrors.lostSince();
+                if (lost.size() > lostReported) {
+                    throw lostErrors.report(lost.subList(lostReported, lost.size()), kata.hint(leakHint));
+                }
                 return;
             }
             AssertionError leak = null;

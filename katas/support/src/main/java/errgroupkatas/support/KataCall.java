@@ -1,7 +1,9 @@
 package errgroupkatas.support;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,12 +16,16 @@ import java.util.function.BooleanSupplier;
  * that hangs: the deadline assertion.
  *
  * <pre>{@code
- * KataCall<List<User>> call = KATA.call(() -> handler.friendsOf(USER)).showing(log);
+ * KataCall<List<User>> call = KATA.withHint(2).call("friendsOf(1)", () -> handler.friendsOf(USER)).showing(log);
  * call.awaitFakeCall(log, "profile(1002)", Duration.ofSeconds(2));
  * call.interrupt();
  * Outcome<List<User>> outcome = call.awaitWithin(Duration.ofSeconds(2));
- * assertThat(outcome.thrown()).isInstanceOf(InterruptedException.class);
+ * assertThat(outcome.threw(InterruptedException.class)).isInstanceOf(InterruptedException.class);
  * }</pre>
+ *
+ * <p>Every failure it reports ends with the hint the test chose ({@link Kata#withHint}). A stuck
+ * call's report lists the threads the test started apart from those earlier tests left running
+ * ({@link TestThreads}).
  *
  * <p>Starting a call is cheap (one thread); the thread dump that shows where a stuck call's
  * threads are is taken only when a deadline is missed.
@@ -35,19 +41,23 @@ public final class KataCall<T> {
     private final CountDownLatch done = new CountDownLatch(1);
     private final long startNanos;
     private volatile Outcome<T> outcome;
+    private final int hint;
+    /** Threads with an id at least this one were started by the test that made this call. */
+    private final long firstThreadIdOfTest;
     private volatile CallLog log;
-    private volatile int hint = 2;
 
-    private KataCall(Kata kata, String description, Callable<T> body) {
+    private KataCall(Kata kata, String description, int hint, Callable<T> body) {
         this.kata = kata;
         this.description = description;
+        this.hint = hint;
+        this.firstThreadIdOfTest = TestThreads.firstIdOfTestOr(TestThreads.nextId());
         this.startNanos = System.nanoTime();
         this.thread = Thread.ofPlatform().daemon().name("kata-call-" + COUNTER.incrementAndGet()).unstarted(() -> run(body));
         thread.start();
     }
 
-    static <T> KataCall<T> start(Kata kata, String description, Callable<T> body) {
-        return new KataCall<>(kata, description, body);
+    static <T> KataCall<T> start(Kata kata, String description, int hint, Callable<T> body) {
+        return new KataCall<>(kata, description, hint, body);
     }
 
     private void run(Callable<T> body) {
@@ -59,7 +69,7 @@ public final class KataCall<T> {
             thrown = t;
         }
         outcome = new Outcome<>(description, value, thrown, Thread.currentThread().isInterrupted(),
-                Duration.ofNanos(System.nanoTime() - startNanos));
+                Duration.ofNanos(System.nanoTime() - startNanos), kata.hint(hint));
         done.countDown();
     }
 
@@ -76,12 +86,6 @@ public final class KataCall<T> {
     /** Adds this log's timeline to every failure message of this call. */
     public KataCall<T> showing(CallLog log) {
         this.log = log;
-        return this;
-    }
-
-    /** Which of the kata's hints this call's failures point to (2 by default). */
-    public KataCall<T> pointingToHint(int number) {
-        this.hint = number;
         return this;
     }
 
@@ -174,7 +178,7 @@ public final class KataCall<T> {
     private void failIfDone(String expectation) {
         if (isDone()) {
             Outcome<T> o = outcome;
-            String ended = o.thrown() != null ? "threw " + o.thrown() : "returned " + o.value();
+            String ended = o.thrown() != null ? "threw " + o.thrown() : "returned normally" + Outcome.shown(o.value());
             throw new AssertionError("Expected " + description + " " + expectation + ", but it " + ended
                     + " first.\n" + timeline() + kata.hint(hint), o.thrown());
         }
@@ -217,13 +221,20 @@ public final class KataCall<T> {
 
     private String stuckReport(Duration bound) {
         StringBuilder m = new StringBuilder("Expected ").append(description).append(" to return within ")
-                .append(bound.toMillis()).append(" ms, but it did not: it is stuck (or far too slow).\n")
-                .append("Where the threads running kata code are now:\n");
+                .append(bound.toMillis()).append(" ms, but it did not: it is stuck (or far too slow).\n");
         List<LeakDetector.LeakedThread> threads = LeakDetector.runningKataCode(kata.packageName());
-        if (threads.isEmpty()) {
+        List<LeakDetector.LeakedThread> earlier = threads.stream().filter(t -> t.threadId() < firstThreadIdOfTest).toList();
+        List<LeakDetector.LeakedThread> own = threads.stream().filter(t -> t.threadId() >= firstThreadIdOfTest).toList();
+        m.append("Where the threads this test started are now, among those running kata code:\n");
+        if (own.isEmpty()) {
             m.append("  (none: the call returned just now, or is busy outside the kata's code)\n");
         }
-        threads.forEach(t -> m.append(t.report()));
+        own.forEach(t -> m.append(t.report()));
+        if (!earlier.isEmpty()) {
+            m.append("Left running by earlier tests (not this test's threads, but they may hold what it waits for): ")
+                    .append(earlier.size()).append(earlier.size() == 1 ? " thread\n" : " threads\n");
+            earlier.forEach(t -> m.append(t.report()));
+        }
         m.append(timeline());
         m.append("The test's deadline is generous (an order of magnitude above what a correct solution needs):"
                 + " look for a blocking call that nothing will ever release, or an interrupt that was swallowed.\n")
@@ -235,28 +246,87 @@ public final class KataCall<T> {
      * How a call ended.
      *
      * @param description       what was called, as the test named it
-     * @param value             what it returned (null if it threw)
+     * @param value             what it returned (null if it threw, or returns nothing)
      * @param thrown            what it threw, or null
      * @param interruptFlagLeft whether the caller's interrupt status was set when the call ended
      * @param elapsed           how long it took
+     * @param hint              the hint line its failures end with ("" for none)
      */
     public record Outcome<T>(String description, T value, Throwable thrown, boolean interruptFlagLeft,
-            Duration elapsed) {
+            Duration elapsed, String hint) {
+
+        /** The most characters of a returned value a message shows. */
+        private static final int SHOWN = 100;
 
         /** The value, failing the test (with the cause attached) if the call threw instead. */
         public T returned() {
             if (thrown != null) {
-                throw new AssertionError("Expected " + description + " to return, but it threw " + thrown, thrown);
+                throw new AssertionError("Expected " + description + " to return, but it threw " + thrown + ".\n"
+                        + hintLine(), thrown);
             }
             return value;
         }
 
-        /** What the call threw, failing the test if it returned instead. */
+        /**
+         * What the call threw, failing the test if it returned instead ("{@code description} returned
+         * normally (…) instead of throwing").
+         */
         public Throwable threw() {
             if (thrown == null) {
-                throw new AssertionError("Expected " + description + " to throw, but it returned " + value);
+                throw new AssertionError(returnedNormally("instead of throwing"));
             }
             return thrown;
+        }
+
+        /**
+         * What the call threw, failing the test if it returned instead, with a message that names
+         * what it should have thrown: "{@code friendsOf(1)} returned normally (an empty List)
+         * instead of throwing InterruptedException". A throwable of another type is given as it is:
+         * the test's own assertion says what was wrong with it.
+         */
+        public Throwable threw(Class<? extends Throwable> expected) {
+            if (thrown == null) {
+                throw new AssertionError(returnedNormally("instead of throwing " + expected.getSimpleName()));
+            }
+            return thrown;
+        }
+
+        private String returnedNormally(String instead) {
+            StringBuilder m = new StringBuilder(description).append(" returned normally").append(shown(value))
+                    .append(' ').append(instead).append('.');
+            if (interruptFlagLeft) {
+                m.append("\nThe caller's interrupt status was still set when it returned: an interrupt reached the call,"
+                        + " and something caught it and carried on instead of throwing InterruptedException"
+                        + " (ExecutorService.close(), for one, does exactly that when interrupted while it waits).");
+            }
+            return m.append('\n').append(hintLine()).toString();
+        }
+
+        private String hintLine() {
+            return hint.isEmpty() ? "" : hint + "\n";
+        }
+
+        /**
+         * A returned value as a message shows it after "returned normally": nothing for null (code
+         * that returns nothing), else " (…)": a collection by its size, anything else cut short.
+         */
+        static String shown(Object value) {
+            return value == null ? "" : " (" + show(value) + ")";
+        }
+
+        private static String show(Object value) {
+            if (value instanceof Collection<?> c) {
+                String kind = value instanceof List<?> ? "List" : value instanceof Set<?> ? "Set" : "collection";
+                if (c.isEmpty()) {
+                    return "an empty " + kind;
+                }
+                return "a " + kind + " of " + c.size() + (c.size() == 1 ? " element: " : " elements: ") + cut(c.toString());
+            }
+            return value instanceof CharSequence text ? "\"" + cut(text.toString()) + "\"" : cut(String.valueOf(value));
+        }
+
+        private static String cut(String text) {
+            return text.length() <= SHOWN ? text : text.substring(0, SHOWN - 1) + "…";
         }
     }
 }

@@ -50,7 +50,7 @@ public final class LeakDetector {
      * only to check for leaks and to report a stuck call.
      */
     public static LeakDetector snapshot(String kataPackage) {
-        return new LeakDetector(kataPackage, Thread.ofPlatform().unstarted(() -> { }).threadId());
+        return new LeakDetector(kataPackage, TestThreads.nextId());
     }
 
     /**
@@ -62,7 +62,7 @@ public final class LeakDetector {
         List<LeakedThread> running = new ArrayList<>();
         for (DumpedThread t : ThreadDump.take()) {
             if (t.tid() != self && t.runs(kataPackage)) {
-                running.add(new LeakedThread(t.describe(), StackReport.trim(t.stack(), kataPackage)));
+                running.add(new LeakedThread(t.tid(), t.describe(), StackReport.trim(t.stack(), kataPackage)));
             }
         }
         return running;
@@ -77,7 +77,7 @@ public final class LeakDetector {
                 continue;
             }
             if (t.runs(kataPackage) || !isInfrastructure(t)) {
-                leaked.add(new LeakedThread(t.describe(), StackReport.trim(t.stack(), kataPackage)));
+                leaked.add(new LeakedThread(t.tid(), t.describe(), StackReport.trim(t.stack(), kataPackage)));
             }
         }
         return leaked;
@@ -137,8 +137,14 @@ public final class LeakDetector {
         }
     }
 
-    /** A thread that outlived the code that started it, and where it is. */
-    public record LeakedThread(String description, String stack) {
+    /**
+     * A thread that outlived the code that started it (or runs kata code), and where it is.
+     *
+     * @param threadId    its id ({@link Thread#threadId()})
+     * @param description "virtual thread #42 \"name\"", or "platform thread …"
+     * @param stack       its stack, trimmed for a failure message ({@link StackReport})
+     */
+    public record LeakedThread(long threadId, String description, String stack) {
         String report() {
             return "  " + description + " is still alive:\n" + stack;
         }

@@ -40,7 +40,7 @@ public final class LostErrors {
      */
     public static LostErrors snapshot(String kataPackage) {
         install();
-        return new LostErrors(kataPackage, Thread.ofPlatform().unstarted(() -> { }).threadId());
+        return new LostErrors(kataPackage, TestThreads.nextId());
     }
 
     private static synchronized void install() {
@@ -76,9 +76,13 @@ public final class LostErrors {
      */
     public void assertNoneLost(String hint) {
         List<Death> lost = lostSince();
-        if (lost.isEmpty()) {
-            return;
+        if (!lost.isEmpty()) {
+            throw report(lost, hint);
         }
+    }
+
+    /** The failure {@link #assertNoneLost} throws for these deaths (at least one). */
+    AssertionError report(List<Death> lost, String hint) {
         StringBuilder m = new StringBuilder("Lost errors: ").append(lost.size())
                 .append(lost.size() == 1 ? " thread" : " threads")
                 .append(" started by the kata code died of an exception nothing caught.\n"
@@ -90,7 +94,7 @@ public final class LostErrors {
         if (!hint.isEmpty()) {
             m.append(hint).append('\n');
         }
-        throw new AssertionError(m.toString());
+        return new AssertionError(m.toString());
     }
 
     private static String describe(Thread t) {

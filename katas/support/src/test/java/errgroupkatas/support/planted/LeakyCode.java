@@ -1,5 +1,8 @@
 package errgroupkatas.support.planted;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +67,35 @@ public final class LeakyCode {
     public static String stuckCall(CountDownLatch release) throws InterruptedException {
         release.await();
         return "released";
+    }
+
+    /**
+     * Looks the friends up on a virtual-thread executor in a try-with-resources and returns what it
+     * found, as kata 02's pitfall does: interrupted while {@code close()} waits for the lookup,
+     * {@code close()} calls {@code shutdownNow}, sets the interrupt status again and returns
+     * normally, so this returns an empty list instead of throwing InterruptedException.
+     */
+    public static List<String> friendsThroughClose() {
+        List<String> found = new CopyOnWriteArrayList<>();
+        try (ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor()) {
+            lookups.submit(() -> {
+                Thread.sleep(Duration.ofMinutes(1)); // a lookup that answers late; shutdownNow interrupts it
+                found.add("profile");
+                return null;
+            });
+        }
+        return found;
+    }
+
+    /** Runs a task on an executor's worker ({@code execute}) that dies of an Error, and returns normally. */
+    public static void panicInATask() {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            pool.execute(LeakyCode::panic);
+        }
+    }
+
+    static void panic() {
+        throw new AssertionError("planted: a panic");
     }
 
     static void blockOn(CountDownLatch release) {
