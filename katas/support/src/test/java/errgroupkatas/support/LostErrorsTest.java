@@ -37,6 +37,20 @@ class LostErrorsTest {
     }
 
     @Test
+    @DisplayName("finds an Error (Go's panic) that ended a fixed pool's platform worker and a ForkJoinPool's worker")
+    void findsErrorsOnPlatformWorkers() throws Exception {
+        LostErrors lostErrors = LostErrors.snapshot(PLANTED);
+        LeakDetector threads = LeakDetector.snapshot(PLANTED);
+        LeakyCode.panicOnPlatformWorkers();
+        threads.assertNoLeaks();
+
+        assertThat(lostErrors.lostSince()).hasSize(2)
+                .allSatisfy(d -> assertThat(d.error()).isInstanceOf(AssertionError.class).hasMessage("planted: a panic"))
+                .anySatisfy(d -> assertThat(d.thread()).contains("\"pool-"))
+                .anySatisfy(d -> assertThat(d.thread()).contains("\"ForkJoinPool-"));
+    }
+
+    @Test
     @DisplayName("records a death that happens during an Awaitility wait, which Awaitility would otherwise rethrow as the wait's own error")
     void deathDuringAnAwaitilityWait() {
         LostErrors lostErrors = LostErrors.snapshot(PLANTED);

@@ -6,6 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Planted "kata code" for the support module's own tests: each method starts threads the way a
@@ -92,6 +94,21 @@ public final class LeakyCode {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.execute(LeakyCode::panic);
         }
+    }
+
+    /**
+     * Runs a panicking task ({@code execute}) on a fixed pool's platform worker and on a
+     * ForkJoinPool's worker, shuts both down and waits for them: the caller hears of neither Error.
+     */
+    public static void panicOnPlatformWorkers() throws InterruptedException {
+        ExecutorService fixed = Executors.newFixedThreadPool(1);
+        ForkJoinPool forkJoin = new ForkJoinPool(1);
+        fixed.execute(LeakyCode::panic);
+        forkJoin.execute(LeakyCode::panic);
+        fixed.shutdown();
+        forkJoin.shutdown();
+        fixed.awaitTermination(10, TimeUnit.SECONDS);
+        forkJoin.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     static void panic() {
