@@ -29,7 +29,7 @@ class FriendsHandlerTest {
     static final Duration DEADLINE = Duration.ofSeconds(2);
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(3);
 
     final CallLog log = new CallLog();
     final FakeFriendService friends = new FakeFriendService(log);

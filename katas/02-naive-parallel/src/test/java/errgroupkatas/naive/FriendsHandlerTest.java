@@ -63,7 +63,7 @@ class FriendsHandlerTest {
 
     @RegisterExtension
     @Order(2)
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(3);
 
     final CallLog log = new CallLog();
     final FakeFriendService friends = new FakeFriendService(log);

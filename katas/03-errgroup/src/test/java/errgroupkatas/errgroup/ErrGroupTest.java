@@ -47,7 +47,7 @@ class ErrGroupTest {
     static final Duration WATCH = Duration.ofMillis(500);
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(1);
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(1);
 
     final CallLog log = new CallLog();
     final ErrGroup group = new ErrGroup();

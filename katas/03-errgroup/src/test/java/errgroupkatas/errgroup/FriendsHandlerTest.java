@@ -36,7 +36,7 @@ class FriendsHandlerTest {
     static final int MAPPERS = 3;
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(1);
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(1);
 
     final CallLog log = new CallLog();
     final FakeFriendService friends = new FakeFriendService(log);

@@ -34,7 +34,7 @@ class ChannelTest {
     static final Duration BOUND = Duration.ofSeconds(2);
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(1);
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(1);
 
     /**
      * Starts {@code send(value)} as a kata call, described as "send(value) " + {@code where}; its

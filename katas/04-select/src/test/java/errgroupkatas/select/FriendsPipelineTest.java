@@ -46,7 +46,7 @@ class FriendsPipelineTest {
     static final int MAPPERS = 3;
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(2);
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(2);
 
     final CallLog log = new CallLog();
     final FakeFriendService friends = new FakeFriendService(log);

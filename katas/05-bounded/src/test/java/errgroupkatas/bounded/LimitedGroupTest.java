@@ -33,7 +33,7 @@ class LimitedGroupTest {
     static final Duration HOLD = Duration.ofMillis(60);
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(3);
 
     final CallLog log = new CallLog();
     final Tasks tasks = new Tasks(log);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WorkerPoolGroupTest {
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(3);
 
     final CallLog log = new CallLog();
     final Tasks tasks = new Tasks(log);

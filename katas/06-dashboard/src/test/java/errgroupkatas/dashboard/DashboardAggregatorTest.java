@@ -51,7 +51,7 @@ class DashboardAggregatorTest {
             + FakeOrderService.orderFor(USER);
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(2);
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(2);
 
     final CallLog log = new CallLog();
     final FakeProfileService profiles = new FakeProfileService(log);

@@ -35,7 +35,7 @@ class DashboardDegradeTest {
     static final String DEGRADED = "Name: " + FakeProfileService.userFor(USER).name() + " | orders unavailable";
 
     @RegisterExtension
-    final Kata.NoLeaks noLeaks = KATA.noLeaks().pointingToHint(2);
+    final Kata.NoLeaks noLeaks = KATA.noLeaks(2);
 
     final CallLog log = new CallLog();
     final FakeProfileService profiles = new FakeProfileService(log);

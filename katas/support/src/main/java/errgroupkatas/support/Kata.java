@@ -16,7 +16,7 @@ import org.opentest4j.TestAbortedException;
  *
  * <pre>{@code
  * static final Kata KATA = new Kata("01-serial", "errgroupkatas.serial");
- * @RegisterExtension final Kata.NoLeaks noLeaks = KATA.noLeaks();
+ * @RegisterExtension final Kata.NoLeaks noLeaks = KATA.noLeaks(3);
  * ...
  * var outcome = KATA.withHint(2).call("friendsOf(1)", () -> handler.friendsOf(USER)).awaitWithin(Duration.ofSeconds(1));
  * }</pre>
@@ -95,10 +95,11 @@ public record Kata(String id, String packageName) {
 
     /**
      * A JUnit extension that fails any test of the class that leaves a thread behind or loses an
-     * error (a thread that died of an exception nothing caught).
+     * error (a thread that died of an exception nothing caught), pointing to hint {@code hint}: the
+     * one whose text helps with a leak or a lost error in the class's tests.
      */
-    public NoLeaks noLeaks() {
-        return new NoLeaks(this);
+    public NoLeaks noLeaks(int hint) {
+        return new NoLeaks(this, withHint(hint).hint());
     }
 
     /**
@@ -121,11 +122,12 @@ public record Kata(String id, String packageName) {
         private final Kata kata;
         private LeakDetector detector;
         private LostErrors lostErrors;
+        private final int leakHint;
         private int lostReported;
-        private int leakHint = 3;
 
-        private NoLeaks(Kata kata) {
+        private NoLeaks(Kata kata, int leakHint) {
             this.kata = kata;
+            this.leakHint = leakHint;
         }
 
         @Override
@@ -189,12 +191,6 @@ public record Kata(String id, String packageName) {
             if (leak != null) {
                 throw leak;
             }
-        }
-
-        /** Which of the kata's hints a leak or lost-error failure points to (3 by default). */
-        public NoLeaks pointingToHint(int number) {
-            this.leakHint = number;
-            return this;
         }
     }
 }

@@ -18,7 +18,7 @@ class NoLeaksTest {
     @Test
     @DisplayName("makes a lost error the failure of a test that failed because of it, the test's own message below")
     void lostErrorLeadsTheFailure() throws Throwable {
-        Kata.NoLeaks noLeaks = PLANTED.noLeaks().pointingToHint(1);
+        Kata.NoLeaks noLeaks = PLANTED.noLeaks(1);
         noLeaks.beforeEach(context(null));
         LeakyCode.panicInATask(); // a task's Error, on an executor's worker nobody joins one by one
         AssertionError testFailure = new AssertionError("Expecting actual not to be null");
@@ -38,7 +38,7 @@ class NoLeaksTest {
     @Test
     @DisplayName("leaves a test's failure as it is when no error was lost")
     void failureWithoutLostErrors() throws Throwable {
-        Kata.NoLeaks noLeaks = PLANTED.noLeaks();
+        Kata.NoLeaks noLeaks = PLANTED.noLeaks(3);
         noLeaks.beforeEach(context(null));
         AssertionError testFailure = new AssertionError("expected 3 but was 2");
 
@@ -50,7 +50,7 @@ class NoLeaksTest {
     @Test
     @DisplayName("fails a passing test that lost an error")
     void passingTestThatLostAnError() throws Throwable {
-        Kata.NoLeaks noLeaks = PLANTED.noLeaks();
+        Kata.NoLeaks noLeaks = PLANTED.noLeaks(3);
         noLeaks.beforeEach(context(null));
         LeakyCode.panicInATask();
 
@@ -62,7 +62,7 @@ class NoLeaksTest {
     @Test
     @DisplayName("marks each test's start for the stuck report, and clears the mark after it")
     void marksTheTestsStart() throws Throwable {
-        Kata.NoLeaks noLeaks = PLANTED.noLeaks();
+        Kata.NoLeaks noLeaks = PLANTED.noLeaks(3);
         long before = TestThreads.nextId();
         noLeaks.beforeEach(context(null));
         assertThat(TestThreads.firstIdOfTestOr(Long.MAX_VALUE)).isGreaterThan(before);
