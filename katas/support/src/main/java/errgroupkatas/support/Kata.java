@@ -108,11 +108,11 @@ public record Kata(String id, String packageName) {
      * ({@link LeakDetector}), then that none of them died of an exception nothing caught
      * ({@link LostErrors}). When both fail, the lost error is the failure (it is often why a thread
      * was left waiting) and the leak report is attached to it as suppressed. A test that failed
-     * already is only checked for lost errors: its own failure comes first, and the leak check
-     * would wait a second for threads that failure left stuck. But a lost error is often why a test
-     * failed (a task died, so the group reported success or waited for ever): then the test's
-     * failure becomes the lost-error report, with the test's own message below it and its
-     * exception as the cause, so the lost error is the first thing the learner reads.
+     * already skips the leak check (it would wait a second for threads the failure left stuck),
+     * not the lost-error one: a lost error is often why a test failed (a task died, so the group
+     * reported success or waited for ever), so the failure becomes the lost-error report, with the
+     * test's own message below it and its exception as the cause. The lost error is the first
+     * thing the learner reads, not a suppressed exception nobody prints.
      *
      * <p>It also marks the start of each test for {@link KataCall}'s stuck report, which tells the
      * test's own threads from those earlier tests left running ({@link TestThreads}).
