@@ -3,6 +3,7 @@ package errgroupkatas.support;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -122,6 +123,8 @@ public record Kata(String id, String packageName) {
         private final Kata kata;
         private LeakDetector detector;
         private LostErrors lostErrors;
+        /** How long a failed test's lost-error check waits for a death that is on its way. */
+        private static final Duration LATE_DEATH = Duration.ofMillis(5);
         private final int leakHint;
         private int lostReported;
 
@@ -141,6 +144,13 @@ public record Kata(String id, String packageName) {
         @Override
         public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
             List<LostErrors.Death> lost = lostErrors.lostSince();
+            if (lost.isEmpty()) {
+                // An executor's close() returns as soon as its dying worker finished the task, a moment
+                // before that worker runs the uncaught-exception handler: look once more, a little later.
+                // A death later still is reported after the test, attached to this failure.
+                LockSupport.parkNanos(LATE_DEATH.toNanos());
+                lost = lostErrors.lostSince();
+            }
             if (lost.isEmpty() || failure instanceof TestAbortedException) {
                 throw failure;
             }
