@@ -144,6 +144,8 @@ class HostileSubmissionGradeTest {
 
         assertThat(wall).as("the whole grade's wall time: the katas run at once, each bounded by the kata timeout")
                 .isLessThan(KATA_TIMEOUT.plusSeconds(45));
+        assertThat(md).contains("Kata code ran in a sandbox: bubblewrap");
+        assertThat(json).contains("\"sandbox\": \"bubblewrap");
     }
 
     private static List<String> expectedDashboardFailures(KataGrade dashboard) {
@@ -200,7 +202,7 @@ class HostileSubmissionGradeTest {
         Files.delete(submission.resolve(MISSING));
     }
 
-    private static void copyTree(Path from, Path to, Set<String> skippedFolders) throws IOException {
+    static void copyTree(Path from, Path to, Set<String> skippedFolders) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -220,7 +222,7 @@ class HostileSubmissionGradeTest {
     }
 
     /** The repository this test belongs to: {@code -Drepo.root}, or the folder above tools/. */
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         String root = System.getProperty("repo.root");
         Path dir = (root != null && !root.isBlank() ? Path.of(root) : Path.of("").toAbsolutePath()).normalize();
         while (dir != null && !Files.isRegularFile(dir.resolve("katas/catalog.properties"))) {
