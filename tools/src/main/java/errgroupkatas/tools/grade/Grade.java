@@ -39,7 +39,9 @@ import java.util.concurrent.Future;
  *
  * <p>Every kata's test JVM runs in a {@link Sandbox} ({@link Sandbox#detect}: bubblewrap). Without
  * one the grader refuses to grade, unless {@code --unsafe-no-sandbox} is given; the reports say
- * which sandbox ran.
+ * which sandbox ran. A kata that missed a deadline (a test failed for time, or its JVM was killed
+ * at the kata timeout) is graded again, alone, once, after the others: that second grade counts,
+ * and the report says so.
  */
 public final class Grade {
 
@@ -191,7 +193,9 @@ public final class Grade {
      * {@code grade.json} and {@code grade.md} into {@code out} (work files under {@code out/work/}),
      * and returns the grade. Runs in this JVM, forking a test JVM per kata; blocks about as long as
      * the slowest kata (at most {@code kataTimeout} of test running, plus compiling). The tamper
-     * check compares the submission with {@code baseline}. Every kata's test JVM runs in {@code sandbox}.
+     * check compares the submission with {@code baseline}. Every kata's test JVM runs in {@code sandbox};
+     * a kata that {@linkplain KataGrader#missedDeadlines missed a deadline} is graded again, alone, once,
+     * after the others, and that grade counts (its notes say so).
      *
      * @throws IllegalStateException the pristine repository is broken (grading failed; no report
      *                               is written)
@@ -223,6 +227,7 @@ public final class Grade {
         } finally {
             pool.shutdownNow();
         }
+        DeadlineRerun.confirm(katas, catalog, kata -> grader.grade(kata, out.resolve("work").resolve(kata.id() + ".rerun")));
         GradeReport report = new GradeReport(submission, pristine, baseline, List.copyOf(katas), tamper, jdk(), startedAt,
                 Duration.ofNanos(System.nanoTime() - start), kataTimeout, sandbox.description());
         Files.createDirectories(out);

@@ -22,7 +22,8 @@ import java.util.List;
  *                       they run; a test the run never reached has status {@link TestGrade#NOT_RUN}
  * @param elapsed        how long grading the kata took (compiling included)
  * @param notes          what the grader noticed beyond the tests, a sentence each: output cut at the
- *                       cap, forged result lines, processes left running, a limit hit
+ *                       cap, forged result lines, processes left running, a limit hit, a rerun alone
+ *                       to confirm a missed deadline
  */
 public record KataGrade(String id, String title, Status status, String problem, int points, int maxPoints,
         int bonusPoints, int maxBonusPoints, List<String> brokenRules, List<TestGrade> tests, Duration elapsed,

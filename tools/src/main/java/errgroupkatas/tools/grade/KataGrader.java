@@ -149,6 +149,28 @@ final class KataGrader {
         return kataGrade(kata, status, "", brokenRules, graded, start);
     }
 
+    /** How {@link #missedDeadlines} names a test JVM killed at the kata timeout. */
+    static final String KATA_TIMEOUT = "the kata timeout";
+
+    /** Failure messages of tests that missed a deadline or a time limit, rather than got a wrong answer. */
+    private static final java.util.regex.Pattern MISSED_DEADLINE = java.util.regex.Pattern.compile(
+            "TimeoutException|timed out|within \\d+ ?(ms|s)\\b|[Ww]aited \\d+ ?ms|deadline");
+
+    /**
+     * What in {@code grade} may be the machine's load rather than the submission: the behaviour and
+     * bonus tests that failed with a missed deadline or time limit, and {@value #KATA_TIMEOUT} when the
+     * test JVM was killed for time. Empty when nothing timed out.
+     */
+    static List<String> missedDeadlines(KataGrade grade) {
+        List<String> missed = new ArrayList<>();
+        if (grade.status() == Status.TIMED_OUT) {
+            missed.add(KATA_TIMEOUT);
+        }
+        grade.tests().stream().filter(t -> t.kind() != Kind.RULE && !t.passed())
+                .filter(t -> MISSED_DEADLINE.matcher(t.message()).find()).forEach(t -> missed.add(t.key()));
+        return missed;
+    }
+
     private static ForkedKataRun.Variant stub(Path stubClasses) {
         return new ForkedKataRun.Variant(STUB, List.of(stubClasses), List.of());
     }
