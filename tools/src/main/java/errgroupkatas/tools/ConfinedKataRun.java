@@ -43,8 +43,9 @@ import java.util.stream.Stream;
  *       with the JVM.</li>
  * </ul>
  * What a sandbox cannot stop is kata code that reads the key out of the harness's memory in the same
- * JVM (reflection on the harness, {@code sun.misc.Unsafe}, the foreign-memory API, a heap dump):
- * the grader's scan of the submission's classes refuses those APIs before any kata code runs.
+ * JVM (reflection on the harness, {@code sun.misc.Unsafe}, the foreign-memory API, a heap dump): only
+ * refusing those APIs in the submission's classes before any kata code runs closes that (issue 14,
+ * item 2: a scan of the compiled classes).
  */
 public final class ConfinedKataRun {
 
