@@ -22,7 +22,7 @@ import javax.tools.ToolProvider;
  * times faster than a JVM per variant. If that JVM dies or outlives its time (a variant that
  * crashes the JVM, exits it, or hangs beyond every timeout), the variants it did not finish run
  * again, each in a JVM of its own, so one bad variant cannot hide another's result. The grader
- * uses {@link #runOnce} instead: one JVM, one time limit, no second chance.
+ * uses {@link ConfinedKataRun} instead: one JVM in a sandbox, one time limit, no second chance.
  */
 public final class ForkedKataRun {
 
@@ -85,26 +85,6 @@ public final class ForkedKataRun {
         for (Variant v : unfinished) {
             Fork fork = fork(v.name(), List.of(v), batchTimeout(1));
             outcomes.put(v.name(), outcome(v, fork, log(v.name())));
-        }
-        return outcomes;
-    }
-
-    /**
-     * Runs the variants one after another in a single fresh JVM, once: no retry, whatever happens.
-     * The JVM is killed (with any process it started) when it outlives {@code timeout}. A variant
-     * the JVM did not finish has an outcome that {@linkplain Outcome#crashed() crashed} (with
-     * {@link Outcome#timedOut()} set when it was killed for time), and keeps the results of the
-     * tests that did finish. Blocks at most about {@code timeout}.
-     *
-     * @return the variants' outcomes, in the order given
-     */
-    public Map<String, Outcome> runOnce(List<Variant> variants, Duration timeout)
-            throws IOException, InterruptedException {
-        Files.createDirectories(workDir);
-        Fork fork = fork("all", variants, timeout);
-        Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        for (Variant v : variants) {
-            outcomes.put(v.name(), outcome(v, fork, log("all")));
         }
         return outcomes;
     }

@@ -43,20 +43,33 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * status is PASSED, FAILED, ABORTED or SKIPPED and key is {@code TestClass.method} (dynamic tests:
  * {@code TestClass.factory[display name]}); the last line is {@code end} when the variant's run
  * finished.
+ *
+ * <p>With a third argument, {@value #RESULTS_ON_STDOUT} (the grader's mode, {@link ConfinedKataRun}),
+ * no result file is written (the plan's result file fields are ignored): before any kata class
+ * loads, the first line of standard input is read as the run's key, and each result line goes to
+ * standard output as {@code \n<key>\t<variant>\t<result line>\n}, through a stream of this class's
+ * own (a {@code System.setOut} by kata code does not divert it). Kata code shares that output, but
+ * a line without the key is not a result, and the key exists only in this class's memory. After
+ * the last variant a {@code <key>\tdone} line is written, and the JVM halts only once standard
+ * input ends: the grader looks at the processes still running in the meantime.
  */
 public final class KataTestRun {
 
     private KataTestRun() {
     }
 
+    /** The third argument that sends the results to standard output, under a key read from standard input. */
+    public static final String RESULTS_ON_STDOUT = "--results-on-stdout";
+
     public static void main(String[] args) throws IOException {
         Path testClasses = Path.of(args[0]);
+        ResultChannel channel = args.length > 2 && args[2].equals(RESULTS_ON_STDOUT) ? ResultChannel.open() : null;
         int exit = 0;
         try {
             for (String line : Files.readAllLines(Path.of(args[1]))) {
                 if (!line.isBlank()) {
                     String[] f = line.split("\t", -1);
-                    runVariant(testClasses, f[1], Path.of(f[2]), f[3]);
+                    runVariant(testClasses, f[0], f[1], channel == null ? Path.of(f[2]) : null, f[3], channel);
                 }
             }
         } catch (Throwable t) {
@@ -64,12 +77,74 @@ public final class KataTestRun {
             exit = 2;
         }
         System.out.flush();
+        if (channel != null) {
+            channel.done();
+        }
         // Leaked non-daemon threads of a wrong variant must not keep this JVM alive.
         Runtime.getRuntime().halt(exit);
     }
 
-    private static void runVariant(Path testClasses, String mainClasspath, Path resultFile, String tests)
-            throws IOException {
+    /**
+     * The grader's results channel: standard output, each line under a key only the grader and
+     * this object know. Opened before any kata code runs.
+     */
+    private static final class ResultChannel {
+        /** Below PIPE_BUF (4096 bytes on Linux): one write to a pipe is never split by another writer's. */
+        private static final int MAX_LINE_BYTES = 4000;
+        private final java.io.FileOutputStream out = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+        private final java.io.FileInputStream in;
+        private final String key;
+
+        private ResultChannel(java.io.FileInputStream in, String key) {
+            this.in = in;
+            this.key = key;
+        }
+
+        /** Reads the key from standard input byte by byte, so that no buffer (System.in's) ever holds it. */
+        static ResultChannel open() throws IOException {
+            java.io.FileInputStream in = new java.io.FileInputStream(java.io.FileDescriptor.in);
+            java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+            for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
+                key.write(b);
+            }
+            if (key.size() < 16) {
+                throw new IllegalStateException(RESULTS_ON_STDOUT + ": no key on standard input");
+            }
+            return new ResultChannel(in, key.toString(StandardCharsets.US_ASCII));
+        }
+
+        synchronized void send(String variant, String line) {
+            byte[] bytes = frame(variant, line);
+            for (String cut = line; bytes.length > MAX_LINE_BYTES; ) {
+                cut = cut.substring(0, cut.length() * 3 / 4);
+                bytes = frame(variant, cut + "…");
+            }
+            try {
+                out.write(bytes);
+            } catch (IOException e) {
+                // standard output was closed (by kata code): the grader finds the results missing
+            }
+        }
+
+        private byte[] frame(String variant, String line) {
+            return ("\n" + key + "\t" + variant + "\t" + line + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+
+        /** Says every variant ran, then waits until the grader closes standard input. */
+        void done() {
+            send("-", "done");
+            try {
+                while (in.read() != -1) {
+                    // the grader sends nothing after the key
+                }
+            } catch (IOException e) {
+                // standard input closed: the grader is done too
+            }
+        }
+    }
+
+    private static void runVariant(Path testClasses, String variant, String mainClasspath, Path resultFile,
+            String tests, ResultChannel channel) throws IOException {
         List<URL> urls = new ArrayList<>();
         for (String entry : mainClasspath.split(File.pathSeparator)) {
             urls.add(Path.of(entry).toUri().toURL());
@@ -80,7 +155,9 @@ public final class KataTestRun {
         Thread self = Thread.currentThread();
         ClassLoader previous = self.getContextClassLoader();
         self.setContextClassLoader(loader); // JUnit discovers and loads the tests through it
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(resultFile, StandardCharsets.UTF_8), true)) {
+        try (PrintWriter out = channel != null ? new PrintWriter(new java.io.StringWriter())
+                : new PrintWriter(Files.newBufferedWriter(resultFile, StandardCharsets.UTF_8), true)) {
+            java.util.function.Consumer<String> sink = channel != null ? l -> channel.send(variant, l) : out::println;
             LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClasspathRoots(Set.of(testClasses)));
             List<String> names = Arrays.stream(tests.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
@@ -88,8 +165,8 @@ public final class KataTestRun {
                 request.filters(MethodFilter.includeMethodNamePatterns(names.stream()
                         .map(n -> ".*[.$]" + Pattern.quote(n.replace('.', '#')) + "(\\(.*)?").toArray(String[]::new)));
             }
-            LauncherFactory.create().execute(request.build(), new Recorder(r -> out.println(r.line())));
-            out.println("end");
+            LauncherFactory.create().execute(request.build(), new Recorder(r -> sink.accept(r.line())));
+            sink.accept("end");
         } finally {
             self.setContextClassLoader(previous);
         }

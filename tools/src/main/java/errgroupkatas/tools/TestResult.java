@@ -63,13 +63,19 @@ public record TestResult(String status, String key, Set<String> tags, String dis
                     finished = true;
                     continue;
                 }
-                String[] f = line.split("\t", -1);
-                if (f.length == 7 && f[0].equals("test")) {
-                    Set<String> tags = f[3].equals("-") ? Set.of() : Set.of(f[3].split(","));
-                    results.add(new TestResult(f[1], f[2], tags, f[4], f[5], Long.parseLong(f[6])));
-                }
+                parse(line).ifPresent(results::add);
             }
             return new File(List.copyOf(results), finished);
         }
+    }
+
+    /** The result a {@link #line()} holds; empty if {@code line} is not one. */
+    public static java.util.Optional<TestResult> parse(String line) {
+        String[] f = line.split("\t", -1);
+        if (f.length != 7 || !f[0].equals("test") || !f[6].matches("\\d{1,18}")) {
+            return java.util.Optional.empty();
+        }
+        Set<String> tags = f[3].equals("-") ? Set.of() : Set.of(f[3].split(","));
+        return java.util.Optional.of(new TestResult(f[1], f[2], tags, f[4], f[5], Long.parseLong(f[6])));
     }
 }

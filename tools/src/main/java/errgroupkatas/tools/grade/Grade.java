@@ -1,6 +1,7 @@
 package errgroupkatas.tools.grade;
 
 import errgroupkatas.tools.Catalog;
+import errgroupkatas.tools.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.concurrent.Future;
  * The instructor's grader: grades every kata of a submission to the end, whatever the submission
  * does, and writes {@code grade.json} and {@code grade.md}.
  *
- * <p>Usage: {@code Grade <submission dir> [--pristine <dir>] [--baseline <dir>] [--out <dir>] [--kata-timeout <seconds>]}.
+ * <p>Usage: {@code Grade <submission dir> [--pristine <dir>] [--baseline <dir>] [--out <dir>] [--kata-timeout <seconds>]
+ * [--unsafe-no-sandbox]}.
  * The pristine repository (default: the working directory) is the instructor's: the catalog, the
  * kata tests, the stubs, and, through the tools' own classpath, the support and story modules
  * come from there; of the submission only each {@code katas/NN-name/src/main/java} is used. The
@@ -33,7 +35,13 @@ import java.util.concurrent.Future;
  * is about the compile time plus the slowest kata, and never much more than the kata timeout. A
  * kata that does not compile, crashes its JVM (System.exit) or outlives the timeout scores 0 and
  * does not affect the others. Exit code 0 when the grade was written, whatever it is; 2 when
- * grading itself failed (bad arguments, a broken pristine repository).
+ * grading itself failed (bad arguments, a broken pristine repository, no sandbox).
+ *
+ * <p>Every kata's test JVM runs in a {@link Sandbox} ({@link Sandbox#detect}: bubblewrap). Without
+ * one the grader refuses to grade, unless {@code --unsafe-no-sandbox} is given; the reports say
+ * which sandbox ran. A kata that missed a deadline (a test failed for time, or its JVM was killed
+ * at the kata timeout) is graded again, alone, once, after the others: that second grade counts,
+ * and the report says so.
  */
 public final class Grade {
 
@@ -46,7 +54,15 @@ public final class Grade {
     public static void main(String[] args) {
         try {
             Options o = Options.parse(args);
-            GradeReport report = grade(o.submission(), o.pristine(), o.baseline(), o.out(), o.kataTimeout());
+            Sandbox sandbox;
+            try {
+                sandbox = o.unsafeNoSandbox() ? Sandbox.none() : sandbox();
+            } catch (IllegalStateException e) {
+                System.err.println("grade: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+            GradeReport report = grade(o.submission(), o.pristine(), o.baseline(), o.out(), o.kataTimeout(), sandbox);
             for (KataGrade k : report.katas()) {
                 System.out.printf(Locale.ROOT, "grade %-18s %-16s %3d / %-3d%s%n", k.id(), k.status().label(),
                         k.points(), k.maxPoints(), k.maxBonusPoints() > 0
@@ -65,7 +81,7 @@ public final class Grade {
         } catch (IllegalArgumentException e) {
             System.err.println("grade: " + e.getMessage());
             System.err.println("usage: Grade <submission dir> [--pristine <dir>] [--baseline <dir>] [--out <dir>]"
-                    + " [--kata-timeout <seconds>]");
+                    + " [--kata-timeout <seconds>] [--unsafe-no-sandbox]");
             System.exit(2);
         } catch (Exception e) {
             System.err.println("grade: grading failed: " + e);
@@ -75,9 +91,11 @@ public final class Grade {
     }
 
     /** The command line, resolved to absolute paths. */
-    record Options(Path submission, Path pristine, Path baseline, Path out, Duration kataTimeout) {
+    record Options(Path submission, Path pristine, Path baseline, Path out, Duration kataTimeout,
+            boolean unsafeNoSandbox) {
 
         static Options parse(String[] args) {
+            boolean unsafeNoSandbox = false;
             Path submission = null;
             Path pristine = Path.of("");
             Path out = null;
@@ -89,6 +107,7 @@ public final class Grade {
                     case "--pristine" -> pristine = Path.of(value(args, ++i, a));
                     case "--out" -> out = Path.of(value(args, ++i, a));
                     case "--baseline" -> baseline = Path.of(value(args, ++i, a));
+                    case "--unsafe-no-sandbox" -> unsafeNoSandbox = true;
                     case "--kata-timeout" -> {
                         String v = value(args, ++i, a);
                         try {
@@ -125,7 +144,7 @@ public final class Grade {
                 throw new IllegalArgumentException(pristine + " has no katas/catalog.properties: --pristine must be"
                         + " the instructor's repository");
             }
-            return new Options(submission, pristine, baseline, out, timeout);
+            return new Options(submission, pristine, baseline, out, timeout, unsafeNoSandbox);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -142,23 +161,52 @@ public final class Grade {
         return grade(submission, pristine, pristine, out, kataTimeout);
     }
 
+    /** {@link #grade(Path, Path, Path, Path, Duration, Sandbox)} in {@link #sandbox() this machine's sandbox}. */
+    public static GradeReport grade(Path submission, Path pristine, Path baseline, Path out, Duration kataTimeout)
+            throws IOException, InterruptedException {
+        return grade(submission, pristine, baseline, out, kataTimeout, sandbox());
+    }
+
+    /** The sandbox found by the first {@link #sandbox()} call (checking costs a JVM start). */
+    private static volatile Sandbox detected;
+
+    /**
+     * The sandbox this machine offers (bubblewrap), checked once per JVM.
+     *
+     * @throws IllegalStateException there is none: the message says why, and that
+     *                               {@code --unsafe-no-sandbox} grades without one
+     */
+    public static Sandbox sandbox() {
+        Sandbox s = detected;
+        if (s == null) {
+            StringBuilder why = new StringBuilder();
+            s = Sandbox.detect(why).orElseThrow(() -> new IllegalStateException("no sandbox to run kata code in: "
+                    + why + ". Install bubblewrap, or pass --unsafe-no-sandbox to grade without one (kata code then"
+                    + " runs as you, with your files and network, and can forge its results)"));
+            detected = s;
+        }
+        return s;
+    }
+
     /**
      * Grades {@code submission} against the {@code pristine} repository's catalog and tests, writes
      * {@code grade.json} and {@code grade.md} into {@code out} (work files under {@code out/work/}),
      * and returns the grade. Runs in this JVM, forking a test JVM per kata; blocks about as long as
      * the slowest kata (at most {@code kataTimeout} of test running, plus compiling). The tamper
-     * check compares the submission with {@code baseline}.
+     * check compares the submission with {@code baseline}. Every kata's test JVM runs in {@code sandbox};
+     * a kata that {@linkplain KataGrader#missedDeadlines missed a deadline} is graded again, alone, once,
+     * after the others, and that grade counts (its notes say so).
      *
      * @throws IllegalStateException the pristine repository is broken (grading failed; no report
      *                               is written)
      */
-    public static GradeReport grade(Path submission, Path pristine, Path baseline, Path out, Duration kataTimeout)
-            throws IOException, InterruptedException {
+    public static GradeReport grade(Path submission, Path pristine, Path baseline, Path out, Duration kataTimeout,
+            Sandbox sandbox) throws IOException, InterruptedException {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         Catalog catalog = Catalog.load(pristine);
         TamperCheck.Report tamper = TamperCheck.compare(baseline, submission);
-        KataGrader grader = new KataGrader(catalog, pristine, submission, kataTimeout);
+        KataGrader grader = new KataGrader(catalog, pristine, submission, kataTimeout, sandbox);
         List<KataGrade> katas = new ArrayList<>();
         // All katas at once, like the meta-check: a kata's JVM mostly waits (on deadlines, leak
         // checks, or a hostile submission's hang), so the cores are not the limit.
@@ -179,8 +227,9 @@ public final class Grade {
         } finally {
             pool.shutdownNow();
         }
+        DeadlineRerun.confirm(katas, catalog, kata -> grader.grade(kata, out.resolve("work").resolve(kata.id() + ".rerun")));
         GradeReport report = new GradeReport(submission, pristine, baseline, List.copyOf(katas), tamper, jdk(), startedAt,
-                Duration.ofNanos(System.nanoTime() - start), kataTimeout);
+                Duration.ofNanos(System.nanoTime() - start), kataTimeout, sandbox.description());
         Files.createDirectories(out);
         Files.writeString(out.resolve("grade.json"), GradeJson.of(report));
         Files.writeString(out.resolve("grade.md"), GradeMarkdown.of(report));

@@ -7,10 +7,10 @@ import java.util.Locale;
  * Writes a {@link GradeReport} as {@code grade.json}: a hand-written JSON document (no library)
  * whose strings are escaped per RFC 8259. Shape:
  * <pre>{@code
- * { "submission", "pristine", "baseline", "jdk", "startedAt", "wallSeconds", "kataTimeoutSeconds",
+ * { "submission", "pristine", "baseline", "jdk", "sandbox", "startedAt", "wallSeconds", "kataTimeoutSeconds",
  *   "totals": { "points", "maxPoints", "bonusPoints", "maxBonusPoints", "solved", "katas" },
  *   "katas": [ { "id", "title", "status", "problem", "points", "maxPoints", "bonusPoints",
- *                "maxBonusPoints", "brokenRules": [..], "seconds",
+ *                "maxBonusPoints", "brokenRules": [..], "notes": [..], "seconds",
  *                "tests": [ { "key", "display", "kind", "status", "points", "maxPoints", "message" } ] } ],
  *   "tamper": { "clean", "changed": [..], "added": [..], "missing": [..] } }
  * }</pre>
@@ -29,6 +29,7 @@ final class GradeJson {
         b.append("  \"pristine\": ").append(string(r.pristine().toString())).append(",\n");
         b.append("  \"baseline\": ").append(string(r.baseline().toString())).append(",\n");
         b.append("  \"jdk\": ").append(string(r.jdk())).append(",\n");
+        b.append("  \"sandbox\": ").append(string(r.sandbox())).append(",\n");
         b.append("  \"startedAt\": ").append(string(r.startedAt().toString())).append(",\n");
         b.append("  \"wallSeconds\": ").append(seconds(r.wallTime().toMillis())).append(",\n");
         b.append("  \"kataTimeoutSeconds\": ").append(r.kataTimeout().toSeconds()).append(",\n");
@@ -47,6 +48,7 @@ final class GradeJson {
                     .append(", \"bonusPoints\": ").append(k.bonusPoints())
                     .append(", \"maxBonusPoints\": ").append(k.maxBonusPoints())
                     .append(", \"brokenRules\": ").append(strings(k.brokenRules()))
+                    .append(", \"notes\": ").append(strings(k.notes()))
                     .append(", \"seconds\": ").append(seconds(k.elapsed().toMillis()))
                     .append(",\n     \"tests\": [");
             for (int j = 0; j < k.tests().size(); j++) {

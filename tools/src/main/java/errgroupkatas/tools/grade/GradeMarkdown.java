@@ -23,6 +23,12 @@ final class GradeMarkdown {
         b.append("**Total: ").append(r.points()).append(" of ").append(r.maxPoints()).append(" points**, bonus ")
                 .append(r.bonusPoints()).append(" of ").append(r.maxBonusPoints()).append(", ").append(r.solved())
                 .append(" of ").append(r.katas().size()).append(" katas solved.\n\n");
+        if (r.unsandboxed()) {
+            b.append("**Graded without a sandbox** (`--unsafe-no-sandbox`): kata code ran as the grader's user, with its"
+                    + " files, network and processes, and could have forged this grade.\n\n");
+        } else {
+            b.append("Kata code ran in a sandbox: ").append(r.sandbox()).append(".\n\n");
+        }
         b.append("| kata | status | points | bonus | notes |\n|---|---|---|---|---|\n");
         for (KataGrade k : r.katas()) {
             b.append("| ").append(cell(k.id())).append(" | ").append(k.status().label()).append(" | ")
@@ -57,7 +63,10 @@ final class GradeMarkdown {
             for (String rule : k.brokenRules()) {
                 b.append("- rule broken: ").append(rule).append('\n');
             }
-            if (!k.brokenRules().isEmpty()) {
+            for (String note : k.notes()) {
+                b.append("- noticed: ").append(note).append('\n');
+            }
+            if (!k.brokenRules().isEmpty() || !k.notes().isEmpty()) {
                 b.append('\n');
             }
             b.append("| test | kind | status | points | message |\n|---|---|---|---|---|\n");
@@ -68,12 +77,17 @@ final class GradeMarkdown {
                         .append(cell(cut(test.message()))).append(" |\n");
             }
         }
-        b.append(String.format(Locale.ROOT, "%n---%nGraded on JDK %s at %s in %.1f s (kata timeout %d s).%n",
-                r.jdk(), r.startedAt(), r.wallTime().toMillis() / 1000.0, r.kataTimeout().toSeconds()));
+        b.append(String.format(Locale.ROOT, "%n---%nGraded on JDK %s at %s in %.1f s (kata timeout %d s), sandbox: %s.%n",
+                r.jdk(), r.startedAt(), r.wallTime().toMillis() / 1000.0, r.kataTimeout().toSeconds(), r.sandbox()));
         return b.toString();
     }
 
     private static String notes(KataGrade k) {
+        String noticed = k.notes().isEmpty() ? "" : " (" + k.notes().size() + " noticed below)";
+        return tableNotes(k) + noticed;
+    }
+
+    private static String tableNotes(KataGrade k) {
         if (!k.problem().isEmpty()) {
             // The problem's first line, and the next one too when the first only introduces it
             // (javac's first error after "... does not compile:").

@@ -18,9 +18,21 @@ import java.util.List;
  * @param startedAt   when grading started
  * @param wallTime    how long grading took
  * @param kataTimeout the time limit of each kata's test JVM
+ * @param sandbox     the sandbox the test JVMs ran in ({@link errgroupkatas.tools.sandbox.Sandbox#description()})
  */
 public record GradeReport(Path submission, Path pristine, Path baseline, List<KataGrade> katas, TamperCheck.Report tamper,
-        String jdk, Instant startedAt, Duration wallTime, Duration kataTimeout) {
+        String jdk, Instant startedAt, Duration wallTime, Duration kataTimeout, String sandbox) {
+
+    /** A report that does not say which sandbox ran. */
+    public GradeReport(Path submission, Path pristine, Path baseline, List<KataGrade> katas, TamperCheck.Report tamper,
+            String jdk, Instant startedAt, Duration wallTime, Duration kataTimeout) {
+        this(submission, pristine, baseline, katas, tamper, jdk, startedAt, wallTime, kataTimeout, "not recorded");
+    }
+
+    /** Whether kata code ran without a sandbox ({@code --unsafe-no-sandbox}). */
+    public boolean unsandboxed() {
+        return sandbox.startsWith("none");
+    }
 
     /** The behaviour points earned, over every kata. */
     public int points() {

@@ -21,9 +21,28 @@ import java.util.List;
  * @param tests          every test the kata has (as its pristine tests define them), in the order
  *                       they run; a test the run never reached has status {@link TestGrade#NOT_RUN}
  * @param elapsed        how long grading the kata took (compiling included)
+ * @param notes          what the grader noticed beyond the tests, a sentence each: output cut at the
+ *                       cap, forged result lines, processes left running, a limit hit, a rerun alone
+ *                       to confirm a missed deadline
  */
 public record KataGrade(String id, String title, Status status, String problem, int points, int maxPoints,
-        int bonusPoints, int maxBonusPoints, List<String> brokenRules, List<TestGrade> tests, Duration elapsed) {
+        int bonusPoints, int maxBonusPoints, List<String> brokenRules, List<TestGrade> tests, Duration elapsed,
+        List<String> notes) {
+
+    /** A grade without notes. */
+    public KataGrade(String id, String title, Status status, String problem, int points, int maxPoints,
+            int bonusPoints, int maxBonusPoints, List<String> brokenRules, List<TestGrade> tests, Duration elapsed) {
+        this(id, title, status, problem, points, maxPoints, bonusPoints, maxBonusPoints, brokenRules, tests, elapsed,
+                List.of());
+    }
+
+    /** This grade with {@code note} added to its notes. */
+    public KataGrade withNote(String note) {
+        List<String> all = new java.util.ArrayList<>(notes);
+        all.add(note);
+        return new KataGrade(id, title, status, problem, points, maxPoints, bonusPoints, maxBonusPoints, brokenRules,
+                tests, elapsed, List.copyOf(all));
+    }
 
     /** How far a submission got with a kata. */
     public enum Status {

@@ -1,11 +1,13 @@
 package errgroupkatas.tools.grade;
 
 import errgroupkatas.tools.Catalog;
+import errgroupkatas.tools.ConfinedKataRun;
 import errgroupkatas.tools.ForkedKataRun;
 import errgroupkatas.tools.TestResult;
 import errgroupkatas.tools.grade.KataGrade.Kind;
 import errgroupkatas.tools.grade.KataGrade.Status;
 import errgroupkatas.tools.grade.KataGrade.TestGrade;
+import errgroupkatas.tools.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ import java.util.stream.Stream;
  *       which holds the pristine story and support modules);</li>
  *   <li>compiles the <em>pristine</em> kata tests against those classes; a compile error in either
  *       step makes the kata {@link Status#DOES_NOT_COMPILE};</li>
- *   <li>runs, in one fresh JVM killed at the kata timeout ({@link ForkedKataRun#runOnce}), the
+ *   <li>runs, in one fresh JVM in the sandbox, killed at the kata timeout ({@link ConfinedKataRun}), the
  *       tests against the pristine stub first and then against the submission. The stub's run is
  *       quick (every stub method throws at once) and lists every test the kata has, parameterised
  *       and dynamic ones included: it is what the points are counted out of, even when the
@@ -32,9 +34,8 @@ import java.util.stream.Stream;
  *   <li>scores the submission's results with the catalog's points.</li>
  * </ol>
  * Work files go under {@code <work>/}: the compiled classes (the tests in {@code target/test-classes}),
- * javac's logs, the plan, the result
- * files ({@code stub.results.tsv}, {@code submission.results.tsv}) and the JVM's output
- * ({@code all.output.log}).
+ * javac's logs, the plan and the JVM's output ({@code all.output.log}, capped); the results come
+ * back over the JVM's standard output, never through a file kata code could write.
  */
 final class KataGrader {
 
@@ -47,18 +48,21 @@ final class KataGrader {
     private final Path pristine;
     private final Path submission;
     private final Duration kataTimeout;
+    private final Sandbox sandbox;
 
     /**
      * @param catalog     the pristine catalog (points, titles)
      * @param pristine    the instructor's repository: the tests and stubs come from there
      * @param submission  the learner's repository: only {@code katas/NN-name/src/main/java} is read
      * @param kataTimeout how long a kata's test JVM may run before it is killed
+     * @param sandbox     where the kata's test JVM runs
      */
-    KataGrader(Catalog catalog, Path pristine, Path submission, Duration kataTimeout) {
+    KataGrader(Catalog catalog, Path pristine, Path submission, Duration kataTimeout, Sandbox sandbox) {
         this.catalog = catalog;
         this.pristine = pristine;
         this.submission = submission;
         this.kataTimeout = kataTimeout;
+        this.sandbox = sandbox;
     }
 
     /**
@@ -101,15 +105,25 @@ final class KataGrader {
             // Nothing of the submission runs; the stub's run alone lists the kata's tests.
             compilePristine(id + " tests against the stub", List.of(tests), List.of(stubClasses), testClasses);
             copyTestResources(pristineKata, testClasses);
-            Map<String, ForkedKataRun.Outcome> outcomes = new ForkedKataRun(testClasses, work)
-                    .runOnce(List.of(stub(stubClasses)), kataTimeout);
+            Map<String, ForkedKataRun.Outcome> outcomes = new ConfinedKataRun(testClasses, work, sandbox)
+                    .run(List.of(stub(stubClasses)), kataTimeout).outcomes();
             List<TestResult> expected = expectedTests(id, outcomes.get(STUB));
             return notGraded(kata, Status.DOES_NOT_COMPILE, compileError, expected, List.of(), start);
         }
         copyTestResources(pristineKata, testClasses);
-        Map<String, ForkedKataRun.Outcome> outcomes = new ForkedKataRun(testClasses, work).runOnce(List.of(
+        ConfinedKataRun.Result confined = new ConfinedKataRun(testClasses, work, sandbox).run(List.of(
                 stub(stubClasses), new ForkedKataRun.Variant(SUBMISSION, List.of(submissionClasses), List.of())),
                 kataTimeout);
+        KataGrade grade = graded(kata, confined.outcomes(), start);
+        for (String note : confined.notes()) {
+            grade = grade.withNote(note);
+        }
+        return grade;
+    }
+
+    /** The grade from the runs' outcomes. */
+    private KataGrade graded(Catalog.Kata kata, Map<String, ForkedKataRun.Outcome> outcomes, long start) {
+        String id = kata.id();
         List<TestResult> expected = expectedTests(id, outcomes.get(STUB));
         ForkedKataRun.Outcome run = outcomes.get(SUBMISSION);
         List<TestResult> results = run.results().results();
@@ -133,6 +147,28 @@ final class KataGrader {
         Status status = passing == behaviour.size() && brokenRules.isEmpty() ? Status.SOLVED
                 : passing > 0 ? Status.IN_PROGRESS : Status.NOT_STARTED;
         return kataGrade(kata, status, "", brokenRules, graded, start);
+    }
+
+    /** How {@link #missedDeadlines} names a test JVM killed at the kata timeout. */
+    static final String KATA_TIMEOUT = "the kata timeout";
+
+    /** Failure messages of tests that missed a deadline or a time limit, rather than got a wrong answer. */
+    private static final java.util.regex.Pattern MISSED_DEADLINE = java.util.regex.Pattern.compile(
+            "TimeoutException|timed out|within \\d+ ?(ms|s)\\b|[Ww]aited \\d+ ?ms|deadline");
+
+    /**
+     * What in {@code grade} may be the machine's load rather than the submission: the behaviour and
+     * bonus tests that failed with a missed deadline or time limit, and {@value #KATA_TIMEOUT} when the
+     * test JVM was killed for time. Empty when nothing timed out.
+     */
+    static List<String> missedDeadlines(KataGrade grade) {
+        List<String> missed = new ArrayList<>();
+        if (grade.status() == Status.TIMED_OUT) {
+            missed.add(KATA_TIMEOUT);
+        }
+        grade.tests().stream().filter(t -> t.kind() != Kind.RULE && !t.passed())
+                .filter(t -> MISSED_DEADLINE.matcher(t.message()).find()).forEach(t -> missed.add(t.key()));
+        return missed;
     }
 
     private static ForkedKataRun.Variant stub(Path stubClasses) {

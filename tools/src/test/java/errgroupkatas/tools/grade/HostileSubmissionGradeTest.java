@@ -62,7 +62,7 @@ class HostileSubmissionGradeTest {
     private static final String MISSING = "katas/support/src/test/java/errgroupkatas/support/CallLogTest.java";
 
     @Test
-    @Timeout(value = 5, unit = TimeUnit.MINUTES) // the support jar's junit-platform.properties says 5 s
+    @Timeout(value = 6, unit = TimeUnit.MINUTES) // the support jar's junit-platform.properties says 5 s
     void gradesEveryKataOfAHostileSubmissionToTheEnd(@TempDir Path temp) throws Exception {
         Path submission = temp.resolve("submission");
         buildSubmission(submission);
@@ -101,16 +101,23 @@ class HostileSubmissionGradeTest {
         assertThat(errgroup.tests()).as("a kata that does not compile still lists its tests, none run")
                 .isNotEmpty().allMatch(t -> t.status().equals(TestGrade.NOT_RUN));
 
-        // 04: a hang that ignores interrupts is killed at the kata timeout.
+        // 04: a hang that ignores interrupts is killed at the kata timeout, and again when it runs alone.
         KataGrade select = katas.get("04-select");
         assertZero(select);
         assertThat(select.problem()).contains("kata timeout (" + KATA_TIMEOUT.toSeconds() + " s)");
         assertThat(select.tests()).extracting(TestGrade::status).contains(TestGrade.NOT_RUN);
+        assertThat(select.notes()).as("04-select's notes").anyMatch(n -> n.startsWith("graded twice: in the first run"
+                + " (timed out, 0 of " + select.maxPoints() + " points, load average ")
+                && n.contains(") its test JVM outlived the kata timeout")
+                && n.endsWith("; rerun alone, once: confirmed; the rerun's grade (timed out, 0 of " + select.maxPoints()
+                        + " points) counts"));
 
         // 05: an OutOfMemoryError in the limit-0 test aborts the run; what ran before is reported.
         KataGrade bounded = katas.get("05-bounded");
         assertZero(bounded);
         assertThat(bounded.problem()).contains("exited with code 2").contains("OutOfMemoryError");
+        assertThat(bounded.notes()).containsExactly("its test JVM ran out of memory (heap 768 MiB; in all, the sandbox"
+                + " allows 1.5 GiB)");
         List<String> notRun = bounded.tests().stream().filter(t -> t.status().equals(TestGrade.NOT_RUN))
                 .map(TestGrade::key).toList();
         assertThat(notRun).as("the tests the aborted run never finished").contains("LimitedGroupTest.limitZero");
@@ -128,6 +135,13 @@ class HostileSubmissionGradeTest {
                 .extracting(t -> t.kind() == Kind.RULE ? "rule: " + t.display() : t.kind().label() + ": " + t.key())
                 .as("exactly the bonus tests and the printStackTrace rule fail")
                 .containsExactlyInAnyOrderElementsOf(expectedDashboardFailures(dashboard));
+        // The deadlocked bonus call misses its deadline: confirmed by a rerun alone.
+        assertThat(dashboard.notes()).as("06-dashboard's notes").anyMatch(n -> n.startsWith("graded twice:")
+                && n.contains("1 test(s) missed a deadline or a time limit (" + expectedDashboardFailures(dashboard)
+                        .getFirst().substring("bonus: ".length()) + "); rerun alone, once: confirmed;"));
+        assertThat(report.katas()).filteredOn(k -> !k.id().equals("04-select") && !k.id().equals("06-dashboard"))
+                .as("katas that missed no deadline are graded once")
+                .allMatch(k -> k.notes().stream().noneMatch(n -> n.startsWith("graded twice")));
 
         assertThat(report.points()).isEqualTo(serial.maxPoints() + dashboard.maxPoints());
         assertThat(report.solved()).isEqualTo(1);
@@ -142,8 +156,12 @@ class HostileSubmissionGradeTest {
                 .contains("rule broken: never handles an error with printStackTrace");
         assertThat(json).contains("\"status\": \"timed out\"").contains("\"missing\": [\"" + MISSING + "\"]");
 
-        assertThat(wall).as("the whole grade's wall time: the katas run at once, each bounded by the kata timeout")
-                .isLessThan(KATA_TIMEOUT.plusSeconds(45));
+        // The katas run at once, each bounded by the kata timeout; then 04 alone (the kata timeout again)
+        // and 06 alone (about 10 s quiet) confirm their missed deadlines.
+        assertThat(wall).as("the whole grade's wall time: the katas at once, then two reruns alone")
+                .isLessThan(KATA_TIMEOUT.multipliedBy(2).plusSeconds(75));
+        assertThat(md).contains("Kata code ran in a sandbox: bubblewrap");
+        assertThat(json).contains("\"sandbox\": \"bubblewrap");
     }
 
     private static List<String> expectedDashboardFailures(KataGrade dashboard) {
@@ -200,7 +218,7 @@ class HostileSubmissionGradeTest {
         Files.delete(submission.resolve(MISSING));
     }
 
-    private static void copyTree(Path from, Path to, Set<String> skippedFolders) throws IOException {
+    static void copyTree(Path from, Path to, Set<String> skippedFolders) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -220,7 +238,7 @@ class HostileSubmissionGradeTest {
     }
 
     /** The repository this test belongs to: {@code -Drepo.root}, or the folder above tools/. */
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         String root = System.getProperty("repo.root");
         Path dir = (root != null && !root.isBlank() ? Path.of(root) : Path.of("").toAbsolutePath()).normalize();
         while (dir != null && !Files.isRegularFile(dir.resolve("katas/catalog.properties"))) {
