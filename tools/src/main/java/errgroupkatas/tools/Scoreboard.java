@@ -303,6 +303,9 @@ public final class Scoreboard {
             }
             return false;
         }
+        if (!groups.isEmpty() || !excludedGroups.isEmpty()) {
+            out.println("(Only the tests this build selected, -Dgroups/-DexcludedGroups, ran.)");
+        }
         if (notBuilt.isEmpty()) {
             out.println("Every kata is solved. Well done!");
         } else {

@@ -41,6 +41,10 @@ class ScoreboardTest {
     }
 
     private void kata(String id, Instant ran, Case... cases) throws Exception {
+        kata(id, ran, "k.CodeTest", cases);
+    }
+
+    private void kata(String id, Instant ran, String testClass, Case... cases) throws Exception {
         Path dir = root.resolve("katas").resolve(id);
         Path source = dir.resolve("src/main/java/k/Code.java");
         Files.createDirectories(source.getParent());
@@ -55,9 +59,9 @@ class ScoreboardTest {
         Files.setLastModifiedTime(clazz, FileTime.from(ran));
         Files.createDirectories(dir.resolve("target/test-classes"));
         Files.setLastModifiedTime(dir.resolve("target/test-classes"), FileTime.from(ran));
-        StringBuilder xml = new StringBuilder("<testsuite name=\"k.CodeTest\" time=\"0.5\">\n");
+        StringBuilder xml = new StringBuilder("<testsuite name=\"" + testClass + "\" time=\"0.5\">\n");
         for (Case c : cases) {
-            xml.append("  <testcase name=\"").append(c.method()).append("\" classname=\"k.CodeTest\" time=\"0.1\"");
+            xml.append("  <testcase name=\"").append(c.method()).append("\" classname=\"" + testClass + "\" time=\"0.1\"");
             if (c.failure() == null) {
                 xml.append("/>\n");
             } else {
@@ -67,7 +71,7 @@ class ScoreboardTest {
                         .append("\"/></testcase>\n");
             }
         }
-        Path report = dir.resolve("target/surefire-reports/TEST-k.CodeTest.xml");
+        Path report = dir.resolve("target/surefire-reports/TEST-" + testClass + ".xml");
         Files.createDirectories(report.getParent());
         Files.writeString(report, xml.append("</testsuite>\n"));
         Files.setLastModifiedTime(report, FileTime.from(ran));
@@ -230,6 +234,42 @@ class ScoreboardTest {
         Files.setLastModifiedTime(root.resolve("katas/02-b/src/main/java/k/Code.java"), FileTime.from(SOURCES));
         assertThat(scoreboard().last()).isEqualTo("BUILD FAILURE: 1 of 2 katas of this build solved; next 02-b: its"
                 + " test JVM died (katas/02-b/src/main/java/k/Code.java:4 calls System.exit)");
+    }
+
+    @Test
+    @DisplayName("with -Dgroups=bonus the bonus tests are the build's tests: green when they pass, red when one fails")
+    void bonusOnly() throws Exception {
+        kata("01-a", null);
+        kata("02-b", null);
+        kata("03-c", THIS_RUN, "k.CodeBonusTest", Case.pass("one"), Case.pass("two"));
+
+        Printed green = scoreboard(List.of("bonus"));
+
+        assertThat(green.green()).isTrue();
+        assertThat(green.text()).contains("(Only the tests this build selected, -Dgroups/-DexcludedGroups, ran.)",
+                "03-c is solved.");
+
+        kata("03-c", THIS_RUN, "k.CodeBonusTest", Case.pass("one"), Case.fail("two", "wrong"));
+
+        Printed red = scoreboard(List.of("bonus"));
+
+        assertThat(red.green()).isFalse();
+        assertThat(red.last()).isEqualTo("BUILD FAILURE: 03-c is not solved; next CodeBonusTest.two");
+    }
+
+    @Test
+    @DisplayName("a failing bonus test keeps a build red whose katas are all solved, and Next: points to it")
+    void failingBonusIsRed() throws Exception {
+        kata("01-a", THIS_RUN, Case.pass("one"));
+        kata("02-b", THIS_RUN, Case.pass("one"));
+        kata("03-c", THIS_RUN, Case.pass("one"));
+        kata("03-c", THIS_RUN, "k.CodeBonusTest", Case.fail("extra", "not yet"));
+
+        Printed p = scoreboard();
+
+        assertThat(p.green()).isFalse();
+        assertThat(p.text()).contains("Next: 03-c (its bonus), test CodeBonusTest.extra");
+        assertThat(p.last()).isEqualTo("BUILD FAILURE: 3 of 3 katas solved; next 03-c, CodeBonusTest.extra");
     }
 
     @Test
