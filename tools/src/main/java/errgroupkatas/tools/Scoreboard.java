@@ -82,7 +82,8 @@ import org.w3c.dom.NodeList;
  * sources last changed, with its one-kata command.
  *
  * <p>Usage: {@code Scoreboard <repository root> [<build start, ISO-8601 instant>]
- * [--groups=<tags>] [--excluded-groups=<tags>]}. Without a build start every kata with a
+ * [--groups=<tags>] [--excluded-groups=<tags>] [--skip-tests=true]} (the last: the build skipped
+ * the tests, so it only says so). Without a build start every kata with a
  * {@code target/} folder counts as built. It runs in Maven's JVM ({@code exec:java}): when the
  * build is red (a kata of the build not solved, a failing bonus test, no kata built, or the
  * scoreboard could not read the results) it prints its verdict line and ends the JVM with exit
@@ -170,6 +171,10 @@ public final class Scoreboard {
             Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
             String start = args.length > 1 && !args[1].startsWith("--") ? args[1] : "";
             List<String> groups = List.of(), excluded = List.of();
+            if (List.of(args).contains("--skip-tests=true")) {
+                out.println("scoreboard: the tests were skipped (-DskipTests), so there is nothing to score.");
+                return;
+            }
             for (String arg : args) {
                 if (arg.startsWith("--groups=")) {
                     groups = tags(arg.substring("--groups=".length()));
