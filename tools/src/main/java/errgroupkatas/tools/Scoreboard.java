@@ -13,6 +13,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -35,25 +37,29 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The learner's scoreboard, printed at the end of {@code mvn verify} (the tools module is the
- * reactor's last module and depends on no kata, so with fail-at-end it runs even when katas fail):
- * a row per kata in the catalog's order with its behaviour tests passed, its points, its test time
- * and its status, then what to do next.
+ * The learner's scoreboard, the end of {@code mvn verify} (the tools module is the reactor's last
+ * module and depends on no kata, so it runs even when katas fail): a row per kata in the catalog's
+ * order with its behaviour tests passed, its points, its test time and its status, then the next
+ * step, then one verdict line. It is the build's judge: a failing kata test does not fail its
+ * module ({@code maven.test.failure.ignore} in {@code katas/pom.xml}); the scoreboard fails the
+ * build when a kata of the build is not solved.
  *
  * <p>It reads what the build left behind: {@code katas/NN-name/target/classes},
  * {@code target/test-classes} and Surefire's {@code target/surefire-reports/TEST-*.xml}
  * ({@code testcase} elements, their {@code failure}/{@code error}/{@code skipped} children and
- * {@code time} attributes). Which test classes a kata has, in which order JUnit runs them, and
- * their tags come from a JUnit discovery over the kata's compiled tests (discovery loads the
- * classes but runs no kata code); Surefire's XML has no tags. Should discovery fail, the reports are
- * read in file-name order and the naming convention decides: rule tests live in classes named
- * {@code RulesTest}, bonus tests in classes whose name contains {@code Bonus}.
+ * {@code time} attributes). Which test classes a kata has, in which order JUnit runs them (the
+ * kata README's order: {@code @Order}, part A before part B), and their tags come from a JUnit
+ * discovery over the kata's compiled tests (discovery loads the classes but runs no kata code),
+ * with the build's tag selection ({@code -Dgroups}, {@code -DexcludedGroups}) applied as Surefire
+ * applied it; Surefire's XML has no tags. Should discovery fail, the reports are read in file-name
+ * order and the naming convention decides: rule tests live in classes named {@code RulesTest},
+ * bonus tests in classes whose name contains {@code Bonus}.
  *
  * <p>Status of a kata, first rule that applies:
  * <ul>
- *   <li><b>not built</b>: nothing under its {@code target/} was written by this build (another
- *       module's failure skipped it, or {@code -pl} left it out: such katas are listed on one line
- *       under the table instead of as rows);</li>
+ *   <li><b>not built</b>: nothing under its {@code target/} was written by this build
+ *       ({@code -pl} left it out, or a shared module's failure skipped it: such katas are listed on
+ *       one line under the table instead of as rows);</li>
  *   <li><b>does not compile</b>: {@code target/classes} or {@code target/test-classes} is missing,
  *       or a source file is newer than every class compiled from its folder (the compiler failed
  *       and left the old classes behind);</li>
@@ -66,12 +72,23 @@ import org.w3c.dom.NodeList;
  *   <li><b>in progress</b>: some behaviour test passed; <b>not started</b>: none did.</li>
  * </ul>
  * Rule tests ({@code @Tag("rules")}) hold on an empty stub, so they score nothing and are not in
- * the tests column, but a broken rule keeps a kata from being solved.
+ * the tests column, but a broken rule keeps a kata from being solved. A build that selects only
+ * bonus tests ({@code -Dgroups=bonus}) judges those as its tests.
  *
- * <p>Usage: {@code Scoreboard <repository root> [<build start, ISO-8601 instant>]}. Without a build
- * start every kata with a {@code target/} folder counts as built. It never fails the build: it
- * exits 0 whatever it finds (Maven's fail-at-end makes {@code mvn verify} fail while a kata's tests
- * fail).
+ * <p>The next step: on a red build, the first kata of the build (catalog order) that is not
+ * solved, its first failing test in the order JUnit runs them, the message, and the command that
+ * shows the hint the message names. On a green build that left katas out ({@code -pl}), the next
+ * kata in the catalog after the last one built whose reports do not show it solved since its
+ * sources last changed, with its one-kata command.
+ *
+ * <p>Usage: {@code Scoreboard <repository root> [<build start, ISO-8601 instant>]
+ * [--groups=<tags>] [--excluded-groups=<tags>] [--skip-tests=true]} (the last: the build skipped
+ * the tests, so it only says so). Without a build start every kata with a
+ * {@code target/} folder counts as built. It runs in Maven's JVM ({@code exec:java}): when the
+ * build is red (a kata of the build not solved, a failing bonus test, no kata built, or the
+ * scoreboard could not read the results) it prints its verdict line and ends the JVM with exit
+ * status 1, so that nothing Maven would print comes after it; when green it returns and Maven
+ * ends with BUILD SUCCESS.
  */
 public final class Scoreboard {
     private static final String LINE = "-".repeat(72);
@@ -122,29 +139,71 @@ public final class Scoreboard {
         }
     }
 
+    /** The one-kata command every learner-facing page gives; {@code %s} is the kata's id. */
+    public static final String ONE_KATA_COMMAND = "mvn verify -pl katas/%s,tools -am";
+    /** The command that shows hint N of a kata: {@code %s} is the kata's number ("03"), {@code %d} the hint. */
+    public static final String HINT_COMMAND = "mvn -q -Phint -Dkata=%s -Dhint=%d";
+    /** The command that shows a kata's next unseen hint: {@code %s} is the kata's number ("03"). */
+    public static final String NEXT_HINT_COMMAND = "mvn -q -Phint -Dkata=%s";
+    /** How many lines of a failure message the next step shows, at most (whole lines, never half). */
+    static final int MESSAGE_LINES = 8;
+    static final int WIDTH = 96;
+
     private final Path root;
     private final Instant since;
     private final Catalog catalog;
+    private final List<String> groups;
+    private final List<String> excludedGroups;
     private Launcher launcher;
 
-    private Scoreboard(Path root, Instant since, Catalog catalog) {
+    Scoreboard(Path root, Instant since, Catalog catalog, List<String> groups, List<String> excludedGroups) {
         this.root = root;
         this.since = since;
         this.catalog = catalog;
+        this.groups = groups;
+        this.excludedGroups = excludedGroups;
     }
 
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        boolean green;
         try {
             Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-            Scoreboard board = new Scoreboard(root, buildStart(args.length > 1 ? args[1] : ""), Catalog.load(root));
-            board.print(out);
+            String start = args.length > 1 && !args[1].startsWith("--") ? args[1] : "";
+            List<String> groups = List.of(), excluded = List.of();
+            if (List.of(args).contains("--skip-tests=true")) {
+                out.println("scoreboard: the tests were skipped (-DskipTests), so there is nothing to score.");
+                return;
+            }
+            for (String arg : args) {
+                if (arg.startsWith("--groups=")) {
+                    groups = tags(arg.substring("--groups=".length()));
+                } else if (arg.startsWith("--excluded-groups=")) {
+                    excluded = tags(arg.substring("--excluded-groups=".length()));
+                }
+            }
+            Scoreboard board = new Scoreboard(root, buildStart(start), Catalog.load(root), groups, excluded);
+            green = board.print(out);
         } catch (Throwable t) {
-            out.println("scoreboard: could not be computed (" + t + "); the build's own output above is complete.");
+            out.println("scoreboard: could not be computed (" + t + ").");
+            out.println("BUILD FAILURE: the scoreboard could not read this build's results; the build's output above is"
+                    + " complete.");
+            green = false;
         }
         out.flush();
-        // Never fail the build, and never wait for a thread something in discovery may have started.
-        System.exit(0);
+        if (!green) {
+            // Maven's JVM (exec:java): end it here, red, so that the verdict stays the last line.
+            System.exit(1);
+        }
+    }
+
+    /** Surefire's tag list: comma-separated tags or tag expressions; blank (or unset) is none. */
+    static List<String> tags(String value) {
+        String v = value.strip();
+        if (v.isEmpty() || v.startsWith("${")) {
+            return List.of();
+        }
+        return Arrays.stream(v.split(",")).map(String::strip).filter(t -> !t.isEmpty()).toList();
     }
 
     private static Instant buildStart(String arg) {
@@ -155,11 +214,16 @@ public final class Scoreboard {
         }
     }
 
-    void print(PrintStream out) {
+    /**
+     * Prints the scoreboard, the next step and the verdict line; returns whether the build is
+     * green: at least one kata built, and every kata of the build solved with no failing test
+     * (bonus tests included).
+     */
+    boolean print(PrintStream out) {
         List<Row> rows = new ArrayList<>();
         List<String> notBuilt = new ArrayList<>();
         for (Catalog.Kata kata : catalog.katas()) {
-            Row row = row(kata);
+            Row row = row(kata, since);
             if (row.status() == Status.NOT_BUILT) {
                 notBuilt.add(kata.id());
             } else {
@@ -172,19 +236,21 @@ public final class Scoreboard {
         out.println(LINE);
         if (rows.isEmpty()) {
             out.println("No kata was built by this build. Run `mvn verify` at the top of the repository");
-            out.println("(or one kata: `mvn verify -pl katas/NN-name,tools -am`), and if a shared module");
+            out.println("(or one kata: `" + oneKata("NN-name") + "`), and if a shared module");
             out.println("(story, support) failed, read its errors above.");
             out.println(LINE);
-            return;
+            out.println("BUILD FAILURE: no kata was built.");
+            return false;
         }
         out.println(String.format(Locale.ROOT, "%-2s  %-17s %7s  %7s  %7s  %s", "#", "kata", "tests", "points", "time",
                 "status"));
         long tests = 0, testsPassed = 0;
         int points = 0, maxPoints = 0;
         double seconds = 0;
+        boolean weighted = false;
         for (Row r : rows) {
             boolean compiled = r.status() != Status.DOES_NOT_COMPILE;
-            String number = r.kata().id().substring(0, 2);
+            String number = number(r.kata().id());
             String name = r.kata().id().substring(3);
             int behaviour = r.of(Kind.BEHAVIOUR).size();
             // A crashed class took its tests with it: the totals are unknown.
@@ -204,16 +270,21 @@ public final class Scoreboard {
             points += r.points();
             maxPoints += r.maxPoints();
             seconds += r.seconds();
+            weighted |= compiled && r.maxPoints() != behaviour;
         }
         long solved = rows.stream().filter(r -> r.status() == Status.SOLVED).count();
         out.println(String.format(Locale.ROOT, "%-2s  %-17s %7s  %7s  %7s  %s", "", "total", testsPassed + "/" + tests,
                 points + "/" + maxPoints, String.format(Locale.ROOT, "%.1f s", seconds),
                 solved + " of " + rows.size() + " solved"));
+        if (weighted) {
+            out.println("points: a test scores 1, or the weight katas/catalog.properties gives it (a few score 2);"
+                    + " rule tests score 0");
+        }
         for (Row r : rows) {
             List<Test> bonus = r.of(Kind.BONUS);
             if (!bonus.isEmpty()) {
                 out.println("bonus " + r.kata().id() + ": " + r.passed(Kind.BONUS) + "/" + bonus.size()
-                        + " tests (scored apart; its failures still turn the build red)");
+                        + " tests (scored apart; a failing bonus test still turns the build red)");
             }
         }
         if (!notBuilt.isEmpty()) {
@@ -221,50 +292,220 @@ public final class Scoreboard {
                     + (notBuilt.size() > 2 ? "\n  (`mvn verify` runs every kata)" : ""));
         }
         out.println(LINE);
-        Optional<Row> next = rows.stream().filter(r -> r.status() != Status.SOLVED).findFirst();
-        if (next.isEmpty()) {
-            out.println(notBuilt.isEmpty() ? "Every kata is solved. Well done!"
-                    : "Every kata of this build is solved. Next: " + notBuilt.getFirst() + ".");
+        Optional<Row> red = rows.stream().filter(r -> r.status() != Status.SOLVED).findFirst()
+                .or(() -> rows.stream().filter(r -> r.of(Kind.BONUS).stream().anyMatch(Scoreboard::failing)).findFirst());
+        if (red.isPresent()) {
+            String id = red.get().kata().id();
+            NextStep next = printNext(out, red.get());
+            out.println(LINE);
+            if (rows.size() == 1) {
+                out.println("BUILD FAILURE: " + id + " is not solved"
+                        + (next.test() != null ? "; next " + next.test() : ": " + next.problem()));
+            } else {
+                out.println("BUILD FAILURE: " + solved + " of " + rows.size() + " katas"
+                        + (notBuilt.isEmpty() ? "" : " of this build") + " solved; next " + id
+                        + (next.test() != null ? ", " + next.test() : ": " + next.problem()));
+            }
+            return false;
+        }
+        if (!groups.isEmpty() || !excludedGroups.isEmpty()) {
+            out.println("(Only the tests this build selected, -Dgroups/-DexcludedGroups, ran.)");
+        }
+        if (notBuilt.isEmpty()) {
+            out.println("Every kata is solved. Well done!");
         } else {
-            printNext(out, next.get());
+            printNextKata(out, rows.getLast().kata(), notBuilt);
         }
         out.println(LINE);
+        return true;
     }
 
-    private void printNext(PrintStream out, Row r) {
+    /**
+     * After a green build that left katas out: the next kata in the catalog, from the one after the
+     * last kata built and round to the start, whose own last run (its reports, newer than its
+     * sources) does not show it solved.
+     */
+    private void printNextKata(PrintStream out, Catalog.Kata last, List<String> notBuilt) {
+        List<Catalog.Kata> katas = catalog.katas();
+        int from = katas.indexOf(last);
+        String built = notBuilt.size() == katas.size() - 1 ? last.id() + " is solved." : "Every kata of this build is solved.";
+        for (int i = 1; i < katas.size(); i++) {
+            Catalog.Kata k = katas.get((from + i) % katas.size());
+            if (!notBuilt.contains(k.id())) {
+                continue;
+            }
+            Row earlier = row(k, null);
+            boolean solvedBefore = earlier.status() == Status.SOLVED && reportsNewerThanSources(k);
+            if (!solvedBefore) {
+                String why = switch (earlier.status()) {
+                    case NOT_BUILT -> "not run yet";
+                    case SOLVED, DOES_NOT_COMPILE -> "changed since its last run";
+                    default -> earlier.status().label + " at its last run";
+                };
+                out.println(built + " Next: " + k.id() + " (" + why + "):");
+                out.println("  " + oneKata(k.id()));
+                return;
+            }
+        }
+        out.println(built + " The other katas were solved at their last run;");
+        out.println("  `mvn verify` runs them all.");
+    }
+
+    /** Whether every report of the kata is newer than every source file of its main and test code. */
+    private boolean reportsNewerThanSources(Catalog.Kata kata) {
+        Path dir = root.resolve("katas").resolve(kata.id());
+        FileTime newestSource = max(newest(dir.resolve("src/main/java"), ".java"),
+                newest(dir.resolve("src/test/java"), ".java"));
+        List<Path> reports = reportFiles(dir.resolve("target/surefire-reports"));
+        if (reports.isEmpty()) {
+            return false;
+        }
+        return newestSource == null || reports.stream().map(Scoreboard::modified).allMatch(t -> t.compareTo(newestSource) > 0);
+    }
+
+    private static FileTime max(FileTime a, FileTime b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** "03" for "03-errgroup". */
+    static String number(String id) {
+        return id.substring(0, 2);
+    }
+
+    /** The one-kata command for {@code id}. */
+    public static String oneKata(String id) {
+        return String.format(Locale.ROOT, ONE_KATA_COMMAND, id);
+    }
+
+    /** The command that shows hint {@code hint} of kata {@code id} (its next unseen hint when 0). */
+    public static String hintCommand(String id, int hint) {
+        return hint > 0 ? String.format(Locale.ROOT, HINT_COMMAND, number(id), hint)
+                : String.format(Locale.ROOT, NEXT_HINT_COMMAND, number(id));
+    }
+
+    private static boolean failing(Test t) {
+        return !t.passed() && !t.skipped();
+    }
+
+    /** The verdict line's short form of a next step: the failing test and hint, or else the kata's problem. */
+    private record NextStep(String test, String problem) {
+    }
+
+    /** Prints the next step for a red row; returns its short form for the verdict line. */
+    private NextStep printNext(PrintStream out, Row r) {
         String id = r.kata().id();
-        String readme = "katas/" + id + "/README.md";
         switch (r.status()) {
             case DOES_NOT_COMPILE -> {
                 out.println("Next: " + id + " does not compile: " + r.detail() + ".");
                 out.println("  Fix the compiler errors Maven printed for it above (look for COMPILATION ERROR).");
+                return new NextStep(null, "it does not compile (its compiler errors are above)");
             }
             case CRASHED -> {
-                out.println("Next: " + id + ": its test JVM died; no report for " + String.join(", ", r.crashedClasses())
+                out.println("Next: " + id + ": its test JVM died before it reported " + String.join(", ", r.crashedClasses())
                         + ".");
-                out.println("  Something ended the JVM (System.exit?) or it crashed; see Surefire's message above.");
-                out.println("  Kata code must report failures by throwing, never end the JVM.");
+                out.println("  Something ended the JVM (System.exit, Runtime.halt) or crashed it. Kata code must report");
+                out.println("  failures by throwing, never end the JVM.");
+                List<String> exits = jvmExits(root, root.resolve("katas").resolve(id).resolve("src/main/java"));
+                exits.stream().limit(3).forEach(e -> out.println("  " + e));
+                return new NextStep(null, "its test JVM died" + (exits.isEmpty() ? "" : " (" + exits.getFirst() + ")"));
             }
             default -> {
-                Optional<Test> failing = r.tests().stream().filter(t -> t.kind() != Kind.BONUS)
-                        .filter(t -> !t.passed() && !t.skipped()).findFirst();
+                Optional<Test> failing = r.tests().stream().filter(t -> t.kind() != Kind.BONUS).filter(Scoreboard::failing)
+                        .findFirst().or(() -> r.of(Kind.BONUS).stream().filter(Scoreboard::failing).findFirst());
                 if (failing.isEmpty()) {
                     out.println("Next: " + id + " (no failing test in its reports; see the build output above).");
-                    return;
+                    return new NextStep(null, "no failing test in its reports (see the build output above)");
                 }
                 Test t = failing.get();
-                out.println("Next: " + id + ", test " + t.key());
+                out.println("Next: " + id + (t.kind() == Kind.BONUS ? " (its bonus)" : "") + ", test " + t.key());
                 if (!t.display().isBlank() && !t.display().equals(t.method()) && !t.display().equals(t.method() + "()")) {
-                    out.println("  \"" + cut(t.display(), 94) + "\"");
+                    for (String line : wrap("\"" + t.display() + "\"", WIDTH, 2)) {
+                        out.println("  " + line);
+                    }
                 }
-                for (String line : wrap(firstLine(t.message()), 96, 3)) {
+                for (String line : messageLines(t.message(), WIDTH, MESSAGE_LINES)) {
                     out.println("  " + line);
                 }
-                String hint = hintIn(t.message(), id);
-                out.println("  " + (hint != null ? "Read " + hint : "Read the hints in " + readme)
-                        + (t.kind() == Kind.RULE ? " (a rule: the code itself breaks it)" : ""));
+                int hint = hintNumber(t.message());
+                String hintLine = hint > 0 ? "hint " + hint + ": " + hintCommand(id, hint)
+                        : "hints, one at a time: " + hintCommand(id, 0);
+                out.println("  " + hintLine + (t.kind() == Kind.RULE ? " (a rule: the code itself breaks it)" : ""));
+                return new NextStep(t.key() + (hint > 0 ? ", hint " + hint : ""), null);
             }
         }
+    }
+
+    /** Where the code under {@code sources} ends the JVM: "path:line calls System.exit" (path from {@code root}). */
+    static List<String> jvmExits(Path root, Path sources) {
+        List<String> found = new ArrayList<>();
+        if (!Files.isDirectory(sources)) {
+            return found;
+        }
+        var call = java.util.regex.Pattern.compile("\\bSystem\\s*\\.\\s*exit\\s*\\(|\\.\\s*halt\\s*\\(");
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    var m = call.matcher(lines.get(i));
+                    if (m.find()) {
+                        found.add(root.relativize(f) + ":" + (i + 1) + " calls "
+                                + (m.group().contains("exit") ? "System.exit" : "halt"));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: the status line says enough without it
+        }
+        return found;
+    }
+
+    /**
+     * The hint number a failure message points to ("see hint 2 in …", "hints/2.md",
+     * "-Dhint=2"), or 0 when it names none.
+     */
+    public static int hintNumber(String message) {
+        var m = java.util.regex.Pattern.compile("(?i)(?:see hint|hints/|-Dhint=)\\s*(\\d+)").matcher(message);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /**
+     * The lines of a failure message the next step shows: without stack frames and hint pointers
+     * (the next step prints its own), each wrapped at {@code width}, at most {@code max} lines, cut
+     * only between whole lines of the message, with a last line saying how many were left out.
+     */
+    static List<String> messageLines(String message, int width, int max) {
+        List<String> source = new ArrayList<>();
+        for (String raw : message.replace("\r\n", "\n").split("\n")) {
+            String line = raw.replaceAll("\\s*Hint: see hint \\d+ in \\S+", "").stripTrailing();
+            String s = line.strip();
+            if (s.startsWith("at ") || s.startsWith("...(") || s.isEmpty()) {
+                continue;
+            }
+            source.add(line);
+        }
+        List<String> lines = new ArrayList<>();
+        int used = 0;
+        for (String line : source) {
+            List<String> wrapped = indented(line, width);
+            if (lines.size() + wrapped.size() > max) {
+                break;
+            }
+            lines.addAll(wrapped);
+            used++;
+        }
+        if (used == 0 && !source.isEmpty()) {
+            // One line longer than the whole budget: as many of its sentences as fit.
+            String kept = String.join(" ", wrap(source.getFirst(), width, Integer.MAX_VALUE).subList(0, max));
+            int end = kept.lastIndexOf(". ");
+            lines.addAll(wrap(end > 0 ? kept.substring(0, end + 1) : kept, width, Integer.MAX_VALUE));
+            lines.add("… (the rest of this message: the test's failure above)");
+            return lines;
+        }
+        if (used < source.size()) {
+            int left = source.size() - used;
+            lines.add("… (" + left + " more line" + (left == 1 ? "" : "s") + ": the test's failure above has them all)");
+        }
+        return lines;
     }
 
     /** "hint 2 in katas/03-errgroup/README.md" when the message points to one, else null. */
@@ -276,10 +517,10 @@ public final class Scoreboard {
 
     // ---------------------------------------------------------------------------------------------
 
-    private Row row(Catalog.Kata kata) {
+    private Row row(Catalog.Kata kata, Instant since) {
         Path dir = root.resolve("katas").resolve(kata.id());
         Path target = dir.resolve("target");
-        if (!Files.isDirectory(target) || !writtenSince(target)) {
+        if (!Files.isDirectory(target) || !writtenSince(target, since)) {
             return new Row(kata, Status.NOT_BUILT, List.of(), List.of(), "", 0, 0, 0);
         }
         Path classes = target.resolve("classes");
@@ -306,7 +547,7 @@ public final class Scoreboard {
         double seconds = 0;
         for (TestClass c : plan.values()) {
             Path report = reports.resolve("TEST-" + c.name() + ".xml");
-            if (!Files.isRegularFile(report) || !writtenSince(report)) {
+            if (!Files.isRegularFile(report) || !writtenSince(report, since)) {
                 crashed.add(simple(c.name()));
                 continue;
             }
@@ -320,13 +561,24 @@ public final class Scoreboard {
         for (Path report : reportFiles(reports)) {
             String name = report.getFileName().toString();
             String className = name.substring("TEST-".length(), name.length() - ".xml".length());
-            if (!plan.containsKey(className) && writtenSince(report)) {
+            if (!plan.containsKey(className) && writtenSince(report, since)) {
                 try {
                     seconds += read(report, new TestClass(className, byConvention(className), Map.of()), tests);
                 } catch (Exception e) {
                     crashed.add(simple(className) + " (unreadable report: " + e.getMessage() + ")");
                 }
             }
+        }
+        if (tests.isEmpty() && crashed.isEmpty()) {
+            if (!groups.isEmpty() || !excludedGroups.isEmpty()) { // the build's tag selection left this kata no test
+                return new Row(kata, Status.NOT_BUILT, List.of(), List.of(), "", 0, 0, 0);
+            }
+            crashed.add("any test class (this build wrote no test report)");
+        }
+        if (!groups.isEmpty() && !tests.isEmpty() && tests.stream().allMatch(t -> t.kind() == Kind.BONUS)) {
+            // -Dgroups=bonus: the bonus tests are this build's tests (the Classroom's bonus step).
+            tests.replaceAll(t -> new Test(t.className(), t.method(), t.display(), Kind.BEHAVIOUR, t.passed(), t.skipped(),
+                    t.timedOut(), t.message(), t.seconds()));
         }
         int points = 0, max = 0;
         for (Test t : tests) {
@@ -411,8 +663,8 @@ public final class Scoreboard {
         }
     }
 
-    /** Whether this build wrote {@code path} (or, for a folder, anything in it). */
-    private boolean writtenSince(Path path) {
+    /** Whether {@code path} (or, for a folder, anything in it) was written since {@code since} (any time when null). */
+    private static boolean writtenSince(Path path, Instant since) {
         if (since == null) {
             return true;
         }
@@ -465,8 +717,15 @@ public final class Scoreboard {
             if (launcher == null) {
                 launcher = LauncherFactory.create();
             }
-            TestPlan plan = launcher.discover(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClasspathRoots(Set.of(testClasses))).build());
+            LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(selectClasspathRoots(Set.of(testClasses)));
+            if (!groups.isEmpty()) {
+                request.filters(TagFilter.includeTags(groups));
+            }
+            if (!excludedGroups.isEmpty()) {
+                request.filters(TagFilter.excludeTags(excludedGroups));
+            }
+            TestPlan plan = launcher.discover(request.build());
             Map<String, TestClass> result = new LinkedHashMap<>();
             for (TestIdentifier engine : plan.getRoots()) {
                 collect(plan, engine, result);
@@ -572,6 +831,13 @@ public final class Scoreboard {
         String s = text.strip();
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl).strip();
+    }
+
+    /** {@code line} wrapped at {@code width}, every piece keeping its indentation (at most 4 spaces). */
+    private static List<String> indented(String line, int width) {
+        String text = line.strip();
+        String indent = " ".repeat(Math.min(4, line.indexOf(text)));
+        return wrap(text, width - indent.length(), Integer.MAX_VALUE).stream().map(l -> indent + l).toList();
     }
 
     /** {@code text} in lines of at most {@code width} characters, broken at spaces, at most {@code max} lines. */

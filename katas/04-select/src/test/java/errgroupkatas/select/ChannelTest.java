@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of hanging it; "X is blocked" is observed as its thread parked before the test acts.
  */
 @DisplayName("Kata 04, part A — Channel: Go's channel semantics")
+@Order(1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChannelTest {
     static final Kata KATA = FriendsPipelineTest.KATA;

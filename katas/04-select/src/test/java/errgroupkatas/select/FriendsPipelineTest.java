@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * right result or error, and leave no thread behind (the {@code NoLeaks} extension).
  */
 @DisplayName("Kata 04, part B — FriendsPipeline: leak-free on every exit path")
+@Order(2)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FriendsPipelineTest {
     static final Kata KATA = new Kata("04-select", "errgroupkatas.select");
