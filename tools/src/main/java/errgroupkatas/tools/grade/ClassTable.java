@@ -268,8 +268,8 @@ public final class ClassTable {
         b.append("  \"rows\": [");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
-            b.append(i == 0 ? "\n" : ",\n").append("    {\"learner\": ").append(GradeJson.string(r.learner()))
-                    .append(", \"status\": ").append(GradeJson.string(r.status()))
+            b.append(i == 0 ? "\n" : ",\n").append("    {\"learner\": ").append(JsonReader.quote(r.learner()))
+                    .append(", \"status\": ").append(JsonReader.quote(r.status()))
                     .append(", \"points\": ").append(r.points()).append(", \"maxPoints\": ").append(r.maxPoints())
                     .append(", \"bonusPoints\": ").append(r.bonusPoints())
                     .append(", \"maxBonusPoints\": ").append(r.maxBonus())
@@ -278,8 +278,8 @@ public final class ClassTable {
                     .append(",\n     \"katas\": [");
             for (int j = 0; j < r.katas().size(); j++) {
                 KataCell k = r.katas().get(j);
-                b.append(j == 0 ? "" : ", ").append("{\"id\": ").append(GradeJson.string(k.id()))
-                        .append(", \"status\": ").append(GradeJson.string(k.status()))
+                b.append(j == 0 ? "" : ", ").append("{\"id\": ").append(JsonReader.quote(k.id()))
+                        .append(", \"status\": ").append(JsonReader.quote(k.status()))
                         .append(", \"points\": ").append(k.points()).append(", \"maxPoints\": ").append(k.maxPoints())
                         .append(", \"bonusPoints\": ").append(k.bonusPoints())
                         .append(", \"maxBonusPoints\": ").append(k.maxBonusPoints()).append('}');
@@ -292,7 +292,7 @@ public final class ClassTable {
     private static String strings(List<String> values) {
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < values.size(); i++) {
-            b.append(i == 0 ? "" : ", ").append(GradeJson.string(values.get(i)));
+            b.append(i == 0 ? "" : ", ").append(JsonReader.quote(values.get(i)));
         }
         return b.append(']').toString();
     }

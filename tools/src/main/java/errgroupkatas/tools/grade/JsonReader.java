@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Reads one JSON document (RFC 8259) into plain values: an object becomes a {@code Map<String,
  * Object>} in document order, an array a {@code List<Object>}, a string a {@code String}, a number a
- * {@link BigDecimal}, {@code true}/{@code false} a {@code Boolean} and {@code null} {@code null}.
+ * {@link BigDecimal}, {@code true}/{@code false} a {@code Boolean} and {@code null} {@code null};
+ * and quotes a string for writing ({@link #quote}).
  * Enough to read back what {@link GradeJson} writes without a library, so that the class table and
  * the Classroom workflow run from the sources alone ({@code java path/to/ClassTable.java}).
  *
@@ -61,6 +62,33 @@ final class JsonReader {
     /** {@code value} as a number, or {@code orElse} when it is not one. */
     static double decimal(Object value, double orElse) {
         return value instanceof BigDecimal d ? d.doubleValue() : orElse;
+    }
+
+    /**
+     * {@code s} as a JSON string literal, escaped as {@link GradeJson} escapes it. Kept here, not
+     * borrowed from {@code GradeJson}, so that what runs from its sources with the JDK alone (the
+     * class table, the Classroom workflow) compiles only this class and never the grader's model.
+     */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     private Object value() {

@@ -139,6 +139,7 @@ class ClassTableTest {
     void jsonReader() {
         String tricky = "quote \" backslash \\ tab \t newline \n nul \u0000 line sep \u2028 é";
         assertThat(JsonReader.parse(GradeJson.string(tricky))).isEqualTo(tricky);
+        assertThat(JsonReader.quote(tricky)).isEqualTo(GradeJson.string(tricky));
         assertThat(JsonReader.parse(" {\"a\": [1, -2.5e3, true, false, null, {}], \"b\": \"\\u0041\\/\"} "))
                 .isEqualTo(Map.of("a", java.util.Arrays.asList(new BigDecimal(1), new BigDecimal("-2.5e3"), true, false,
                         null, Map.of()), "b", "A/"));
