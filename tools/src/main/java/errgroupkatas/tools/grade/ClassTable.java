@@ -177,7 +177,7 @@ public final class ClassTable {
         return b.append(files.size() > 3 ? ", …)" : ")").append(": the pristine tests were used").toString();
     }
 
-    /** ": <the last non-blank line of grade.log>", or nothing. */
+    /** "; grade.log ends: <its last line that starts with "grade", else its last non-blank line>", or nothing. */
     private static String lastLogLine(Path folder) throws IOException {
         Path log = folder.resolve("grade.log");
         if (!Files.isRegularFile(log)) {
@@ -188,7 +188,9 @@ public final class ClassTable {
         if (lines.isEmpty()) {
             return "";
         }
-        String last = lines.getLast().strip();
+        // bin/grade's own lines ("grade: grading failed: …") say why; a stack trace's last frame does not.
+        String last = lines.reversed().stream().filter(l -> l.startsWith("grade")).findFirst()
+                .orElse(lines.getLast()).strip();
         return "; grade.log ends: " + (last.length() > 200 ? last.substring(0, 200) + "…" : last);
     }
 

@@ -56,7 +56,8 @@ class ClassTableTest {
         learner("al", gradeJson(CLEAN, kata("01-serial", Status.SOLVED, 8, 8, 0, 0),
                 kata("02-naive-parallel", Status.SOLVED, 13, 13, 0, 0), kata("06-dashboard", Status.SOLVED, 16, 16, 6, 6)),
                 null);
-        learner("cid", null, "grade: building the grader\ngrade: building the grader failed (above)\n\n");
+        learner("cid", null, "grade: building the grader\ngrade: grading failed: java.lang.IllegalStateException: x\n"
+                + "java.lang.IllegalStateException: x\n\tat errgroupkatas.tools.grade.Grade.main(Grade.java:1)\n\n");
         learner("dot", "{\"totals\": {", null);
         Files.createDirectories(grades.resolve(".git"));
 
@@ -78,7 +79,7 @@ class ClassTableTest {
                         + " the pristine tests were used");
         assertThat(rows.get(2).status()).isEqualTo(ClassTable.NOT_GRADED);
         assertThat(rows.get(2).flags()).containsExactly(
-                "no grade.json; grade.log ends: grade: building the grader failed (above)");
+                "no grade.json; grade.log ends: grade: grading failed: java.lang.IllegalStateException: x");
         assertThat(rows.get(3).status()).isEqualTo(ClassTable.NOT_GRADED);
         assertThat(rows.get(3).flags()).singleElement().asString().startsWith("grade.json is unreadable (not JSON:");
     }
