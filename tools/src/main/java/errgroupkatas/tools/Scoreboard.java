@@ -233,7 +233,6 @@ public final class Scoreboard {
 
     private void printNext(PrintStream out, Row r) {
         String id = r.kata().id();
-        String readme = "katas/" + id + "/README.md";
         switch (r.status()) {
             case DOES_NOT_COMPILE -> {
                 out.println("Next: " + id + " does not compile: " + r.detail() + ".");
@@ -261,17 +260,20 @@ public final class Scoreboard {
                     out.println("  " + line);
                 }
                 String hint = hintIn(t.message(), id);
-                out.println("  " + (hint != null ? "Read " + hint : "Read the hints in " + readme)
+                out.println("  " + (hint != null ? "Read " + hint : "Read the next hint: mvn -q -Phint -Dkata=" + id.substring(0, 2))
                         + (t.kind() == Kind.RULE ? " (a rule: the code itself breaks it)" : ""));
             }
         }
     }
 
-    /** "hint 2 in katas/03-errgroup/README.md" when the message points to one, else null. */
+    /**
+     * "hint 2 of kata 03-errgroup: mvn -q -Phint -Dkata=03 -Dhint=2" when the message points to
+     * one of the kata's hints (as {@code Kata.hint} words it), else null.
+     */
     public static String hintIn(String message, String id) {
-        var m = java.util.regex.Pattern.compile("see (hint \\d+ in katas/" + java.util.regex.Pattern.quote(id)
-                + "/README\\.md)").matcher(message);
-        return m.find() ? m.group(1) : null;
+        var m = java.util.regex.Pattern.compile("hint \\d+ of kata " + java.util.regex.Pattern.quote(id)
+                + ": mvn -q -Phint -Dkata=\\S+ -Dhint=\\d+").matcher(message);
+        return m.find() ? m.group() : null;
     }
 
     // ---------------------------------------------------------------------------------------------

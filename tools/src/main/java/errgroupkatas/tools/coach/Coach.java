@@ -43,7 +43,8 @@ import org.junit.platform.engine.CancellationToken;
  * <p>One source of truth with {@code mvn verify}: the catalog's katas, titles and points
  * ({@link Catalog}), the kata's own test sources, the support jar's {@code junit-platform.properties}
  * (timeouts, orderers) and the scoreboard's status rules ({@link Scoreboard#status}); the hints are
- * the kata README's ({@link Hints}). How a run works, and why it runs in this JVM:
+ * the kata's {@code hints/} files ({@link Hints}), which {@link HintCommand} shows too. How a run
+ * works, and why it runs in this JVM:
  * {@link InProcessKataRun}. Progress (last results, hints seen) persists in
  * {@code .coach/progress.properties} ({@link Progress}).
  *
@@ -87,8 +88,7 @@ public final class Coach implements AutoCloseable {
         this.catalog = Catalog.load(this.root);
         this.progress = Progress.load(this.root.resolve(".coach/progress.properties"));
         for (Catalog.Kata k : catalog.katas()) {
-            Path readme = this.root.resolve("katas").resolve(k.id()).resolve("README.md");
-            hints.put(k.id(), Files.isRegularFile(readme) ? Hints.read(readme) : List.of());
+            hints.put(k.id(), Hints.read(Hints.folder(this.root, k.id())));
         }
         this.runner = new InProcessKataRun(this.root, InProcessKataRun.classpathOf(Coach.class.getClassLoader()));
         this.watcher = this.root.getFileSystem().newWatchService();
@@ -335,7 +335,8 @@ public final class Coach implements AutoCloseable {
                         + " · the whole run took " + Screen.seconds(System.nanoTime() - since));
                 ran.results().stream().filter(TestResult::failed).map(r -> Scoreboard.hintIn(r.message(), kata))
                         .filter(java.util.Objects::nonNull).findFirst()
-                        .ifPresent(h -> out.println("      the failing test points to " + h));
+                        .ifPresent(h -> out.println("      the failing test points to " + h.substring(0, h.indexOf(':'))
+                                + " (" + h.substring(h.indexOf(':') + 2) + "; h here shows your next one)"));
                 if (!ran.stillRunning().isEmpty()) {
                     out.println("WARN  threads of your code are still running after the tests (they ignore interrupts?):");
                     ran.stillRunning().stream().limit(3).forEach(t -> out.println("      " + Screen.cut(t, 120)));
@@ -419,19 +420,21 @@ public final class Coach implements AutoCloseable {
 
     private void nextHint() {
         List<Hints.Hint> list = hints.get(current);
-        int seen = progress.hintsSeen(current);
+        int seen;
+        synchronized (progress) {
+            progress.mergeHintsSeen(); // mvn -q -Phint may have shown some meanwhile
+            seen = progress.hintsSeen(current);
+        }
         if (list.isEmpty()) {
-            out.println("no hints for " + current + " (katas/" + current + "/README.md has none)");
+            out.println("no hints for " + current + " (katas/" + current + "/hints/ holds none)");
             return;
         }
         Hints.Hint hint = list.get(Math.min(seen, list.size() - 1));
         out.println(LINE);
-        out.println(current + " · hint " + hint.number() + " of " + list.size() + " — " + hint.label());
-        out.println();
-        hint.text().lines().forEach(l -> out.println("  " + l));
-        out.println();
+        Hints.show(current, hint, list.size()).forEach(out::println);
         if (seen >= list.size()) {
-            out.println("(that was the last hint; all " + list.size() + " are in katas/" + current + "/README.md)");
+            out.println("(that was the last hint; to read hint N again: mvn -q -Phint -Dkata=" + current.substring(0, 2)
+                    + " -Dhint=N, or katas/" + current + "/hints/N.md)");
         }
         synchronized (progress) {
             progress.hintsSeen(current, Math.min(seen + 1, list.size()));
