@@ -112,6 +112,7 @@ public final class Screen {
             lines.addAll(parts.getFirst().subList(0, MESSAGE_LINES));
             firstCut = 1;
         }
+        int shown = lines.size();
         if (lines.stream().noneMatch(l -> l.contains(KATA_FRAME))) {
             List<String> blocked = null;
             for (int p = firstCut; p < parts.size(); p++) {
@@ -123,13 +124,14 @@ public final class Screen {
                     lines.add("        …");
                     if (blocked != null && blocked != parts.get(p)) {
                         lines.addAll(blocked);
+                        shown += blocked.size();
                     }
                     lines.addAll(parts.get(p));
+                    shown += parts.get(p).size();
                     break;
                 }
             }
         }
-        int shown = (int) lines.stream().filter(l -> !l.equals("        …")).count();
         lines.add("… (" + (total - shown) + " more lines: `mvn verify` prints them all)");
         return lines;
     }

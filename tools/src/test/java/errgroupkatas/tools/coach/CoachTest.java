@@ -52,6 +52,8 @@ class CoachTest {
         try (Coach coach = new Coach(root, out.stream())) {
             coach.start();
             out.await(l -> l.startsWith("FAIL  01-serial  FriendsHandlerTest."));
+            assertThat(out.await(l -> l.startsWith("      the failing test points to ")))
+                    .matches(" +the failing test points to hint [123] of kata 01-serial \\(mvn -q -Phint -Dkata=01 -Dhint=[123]; h here shows your next one\\)");
             out.await(l -> l.startsWith("keys: "));
 
             Files.writeString(stub, original.replace("public final class FriendsHandler {", "public final class FriendsHandler {\n  int x = ;"));
