@@ -476,7 +476,7 @@ public final class Scoreboard {
     static List<String> messageLines(String message, int width, int max) {
         List<String> source = new ArrayList<>();
         for (String raw : message.replace("\r\n", "\n").split("\n")) {
-            String line = raw.replaceAll("\\s*Hint: see hint \\d+ in \\S+", "").stripTrailing();
+            String line = raw.replaceAll("\\s*Hint: (?:see hint \\d+ in \\S+|hint \\d+ of kata .*)$", "").stripTrailing();
             String s = line.strip();
             if (s.startsWith("at ") || s.startsWith("...(") || s.isEmpty()) {
                 continue;
@@ -508,11 +508,14 @@ public final class Scoreboard {
         return lines;
     }
 
-    /** "hint 2 in katas/03-errgroup/README.md" when the message points to one, else null. */
+    /**
+     * "hint 2 of kata 03-errgroup: mvn -q -Phint -Dkata=03 -Dhint=2" when the message points to
+     * one of the kata's hints (as {@code Kata.hint} words it), else null.
+     */
     public static String hintIn(String message, String id) {
-        var m = java.util.regex.Pattern.compile("see (hint \\d+ in katas/" + java.util.regex.Pattern.quote(id)
-                + "/README\\.md)").matcher(message);
-        return m.find() ? m.group(1) : null;
+        var m = java.util.regex.Pattern.compile("hint \\d+ of kata " + java.util.regex.Pattern.quote(id)
+                + ": mvn -q -Phint -Dkata=\\S+ -Dhint=\\d+").matcher(message);
+        return m.find() ? m.group() : null;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -115,7 +115,7 @@ class ScoreboardTest {
     void redBuildEndsWithTheVerdict() throws Exception {
         kata("01-a", THIS_RUN, Case.pass("one"), Case.pass("two"));
         kata("02-b", THIS_RUN, Case.pass("one"),
-                Case.fail("two", "Expected 3 calls in flight, saw 1.\ntimeline: …\nHint: see hint 2 in katas/02-b/README.md"),
+                Case.fail("two", "Expected 3 calls in flight, saw 1.\ntimeline: …\nHint: hint 2 of kata 02-b: mvn -q -Phint -Dkata=02 -Dhint=2 (or h in the coach)"),
                 Case.fail("three", "also wrong"));
         kata("03-c", THIS_RUN, Case.fail("one", "not yet"));
 
@@ -124,7 +124,7 @@ class ScoreboardTest {
         assertThat(p.green()).isFalse();
         assertThat(p.last()).isEqualTo("BUILD FAILURE: 1 of 3 katas solved; next 02-b, CodeTest.two, hint 2");
         assertThat(p.text()).contains("Next: 02-b, test CodeTest.two", "  Expected 3 calls in flight, saw 1.",
-                "  hint 2: mvn -q -Phint -Dkata=02 -Dhint=2").doesNotContain("Hint: see hint");
+                "  hint 2: mvn -q -Phint -Dkata=02 -Dhint=2").doesNotContain("Hint: hint 2 of kata");
     }
 
     @Test
@@ -280,14 +280,14 @@ class ScoreboardTest {
                 + "Where the threads running kata code are now:\n"
                 + "  thread #1 \"mapper-1\" parked in LinkedBlockingQueue.put\n"
                 + "    at errgroupkatas.naive.FriendsHandler.map(FriendsHandler.java:40)\n"
-                + "line 4\nline 5\nline 6\nline 7\nline 8\nline 9\nHint: see hint 3 in katas/02-b/README.md";
+                + "line 4\nline 5\nline 6\nline 7\nline 8\nline 9\nHint: hint 3 of kata 02-b: mvn -q -Phint -Dkata=02 -Dhint=3 (or h in the coach)";
 
         List<String> lines = Scoreboard.messageLines(message, 96, 8);
 
         assertThat(lines).hasSize(9);
         assertThat(lines.get(0)).endsWith("once it passes the width of the");
         assertThat(lines.get(1)).isEqualTo("scoreboard, which is ninety-six characters.");
-        assertThat(lines).noneMatch(l -> l.contains(" at errgroupkatas") || l.contains("Hint: see"));
+        assertThat(lines).noneMatch(l -> l.contains(" at errgroupkatas") || l.contains("Hint: hint"));
         assertThat(lines.getLast()).isEqualTo("… (2 more lines: the test's failure above has them all)");
         assertThat(Scoreboard.hintNumber(message)).isEqualTo(3);
         assertThat(Scoreboard.hintNumber("see katas/02-b/hints/2.md")).isEqualTo(2);

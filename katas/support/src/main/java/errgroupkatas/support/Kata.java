@@ -27,9 +27,17 @@ import org.opentest4j.TestAbortedException;
  */
 public record Kata(String id, String packageName) {
 
-    /** "see hint N in katas/ID/README.md": the pointer a failure message ends with. */
+    /**
+     * The pointer a failure message ends with: which of the kata's hints to read and the command
+     * that prints it, e.g. {@code Hint: hint 2 of kata 03-errgroup: mvn -q -Phint -Dkata=03
+     * -Dhint=2 (or h in the coach)}. The hints live in {@code katas/ID/hints/N.md}, out of the
+     * README, so that a learner reads them one at a time; the scoreboard and the coach find the
+     * number in this text.
+     */
     public String hint(int number) {
-        return "Hint: see hint " + number + " in katas/" + id + "/README.md";
+        String nn = id.contains("-") ? id.substring(0, id.indexOf('-')) : id;
+        return "Hint: hint " + number + " of kata " + id + ": mvn -q -Phint -Dkata=" + nn + " -Dhint=" + number
+                + " (or h in the coach)";
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,7 +44,8 @@ import org.junit.platform.engine.CancellationToken;
  * <p>One source of truth with {@code mvn verify}: the catalog's katas, titles and points
  * ({@link Catalog}), the kata's own test sources, the support jar's {@code junit-platform.properties}
  * (timeouts, orderers) and the scoreboard's status rules ({@link Scoreboard#status}); the hints are
- * the kata README's ({@link Hints}). How a run works, and why it runs in this JVM:
+ * the kata's {@code hints/} files ({@link Hints}), which {@link HintCommand} shows too. How a run
+ * works, and why it runs in this JVM:
  * {@link InProcessKataRun}. Progress (last results, hints seen) persists in
  * {@code .coach/progress.properties} ({@link Progress}).
  *
@@ -52,7 +54,9 @@ import org.junit.platform.engine.CancellationToken;
  * and every command in turn, so output never interleaves; commands come from {@link #command}.
  *
  * <p>Usage: {@code java -cp <tools runtime classpath> errgroupkatas.tools.coach.Coach <repository root>}
- * (the {@code coach} Maven profile: {@code mvn -q -Pcoach} at the top of the repository).
+ * (the {@code coach} Maven profile: {@code mvn -q -Pcoach} at the top of the repository). Commands
+ * come from standard input, a line each; when it ends (closed, or not a terminal) the coach says
+ * so and goes on watching until it is interrupted ({@link #readCommands}).
  */
 public final class Coach implements AutoCloseable {
 
@@ -70,6 +74,7 @@ public final class Coach implements AutoCloseable {
     private final WatchService watcher;
     private final Map<WatchKey, Path> watched = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closing = new CountDownLatch(1);
     private Thread watchThread;
     /** The run in progress, if any: a save cancels it. */
     private volatile CancellationToken running;
@@ -87,8 +92,7 @@ public final class Coach implements AutoCloseable {
         this.catalog = Catalog.load(this.root);
         this.progress = Progress.load(this.root.resolve(".coach/progress.properties"));
         for (Catalog.Kata k : catalog.katas()) {
-            Path readme = this.root.resolve("katas").resolve(k.id()).resolve("README.md");
-            hints.put(k.id(), Files.isRegularFile(readme) ? Hints.read(readme) : List.of());
+            hints.put(k.id(), Hints.read(Hints.folder(this.root, k.id())));
         }
         this.runner = new InProcessKataRun(this.root, InProcessKataRun.classpathOf(Coach.class.getClassLoader()));
         this.watcher = this.root.getFileSystem().newWatchService();
@@ -101,11 +105,7 @@ public final class Coach implements AutoCloseable {
                 StandardCharsets.UTF_8);
         try (Coach coach = new Coach(root, out)) {
             coach.start();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null && !coach.command(line)) {
-                // each command is done by the worker, in turn
-            }
+            coach.readCommands(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         }
         out.flush();
         // Threads a kata left running (non-daemon, or spinning) must not keep the coach alive.
@@ -132,6 +132,30 @@ public final class Coach implements AutoCloseable {
             firstRuns();
             runKata(current, System.nanoTime(), "the start");
         });
+    }
+
+    /**
+     * Does each command line of {@code in} (see {@link #command}) and returns after {@code q}. When
+     * the input ends without a {@code q} (standard input closed or not a terminal: started with
+     * {@code < /dev/null}, as a background job, by a tool without a console), it says that the keys
+     * are off and the coach goes on watching, and returns only when the coach is {@link #close}d:
+     * the process is interrupted (Ctrl-C) or killed. A watch mode that quits as soon as it starts,
+     * silently, would look broken; one that watches, and says how to stop it, is what a learner
+     * expects.
+     */
+    public void readCommands(BufferedReader in) throws IOException, InterruptedException {
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (command(line)) {
+                return;
+            }
+        }
+        submit(() -> {
+            out.println("coach: the keyboard input ended (stdin is closed or not a terminal), so the keys are off;");
+            out.println("       the coach goes on watching your saves. Stop it with Ctrl-C. To type keys, start it in a");
+            out.println("       terminal: mvn -q -Pcoach");
+        });
+        closing.await();
     }
 
     /**
@@ -171,6 +195,7 @@ public final class Coach implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closing.countDown();
         watcher.close();
         worker.shutdownNow();
         try {
@@ -267,11 +292,16 @@ public final class Coach implements AutoCloseable {
         running = cancel;
         try {
             InProcessKataRun.Outcome outcome = runner.run(kata, r -> {
-                if (r.failed() && !r.tags().contains("bonus") && verdictShown.compareAndSet(false, true)) {
+                // After q, close() interrupts the test in progress: its InterruptedException is the
+                // coach's doing, not the kata's.
+                if (r.failed() && !r.tags().contains("bonus") && !closed.get() && verdictShown.compareAndSet(false, true)) {
                     Screen.failure(kata, r).forEach(out::println);
                     out.println("      (" + Screen.seconds(System.nanoTime() - since) + " after " + trigger + "; the run goes on)");
                 }
             }, cancel);
+            if (closed.get()) {
+                return; // q during the run: close() interrupted it, so its outcome says nothing about the kata
+            }
             result = report(kata, outcome, verdictShown.get(), since, trigger);
         } catch (IOException | RuntimeException e) {
             if (!closed.get()) {
@@ -335,7 +365,8 @@ public final class Coach implements AutoCloseable {
                         + " · the whole run took " + Screen.seconds(System.nanoTime() - since));
                 ran.results().stream().filter(TestResult::failed).map(r -> Scoreboard.hintIn(r.message(), kata))
                         .filter(java.util.Objects::nonNull).findFirst()
-                        .ifPresent(h -> out.println("      the failing test points to " + h));
+                        .ifPresent(h -> out.println("      the failing test points to " + h.substring(0, h.indexOf(':'))
+                                + " (" + h.substring(h.indexOf(':') + 2) + "; h here shows your next one)"));
                 if (!ran.stillRunning().isEmpty()) {
                     out.println("WARN  threads of your code are still running after the tests (they ignore interrupts?):");
                     ran.stillRunning().stream().limit(3).forEach(t -> out.println("      " + Screen.cut(t, 120)));
@@ -369,10 +400,19 @@ public final class Coach implements AutoCloseable {
         for (Catalog.Kata k : catalog.katas()) {
             runKata(k.id(), System.nanoTime(), "the command");
         }
-        current = catalog.katas().stream().map(Catalog.Kata::id)
+        if (closed.get()) {
+            return;
+        }
+        java.util.Optional<String> unsolved = catalog.katas().stream().map(Catalog.Kata::id)
                 .filter(id -> !progress.result(id).map(r -> r.status().equals(Scoreboard.Status.SOLVED.label())).orElse(false))
-                .findFirst().orElse(current);
-        out.println("current kata: " + current + " (the first not solved)");
+                .findFirst();
+        if (unsolved.isPresent()) {
+            current = unsolved.get();
+            out.println("current kata: " + current + " (the first not solved)");
+        } else {
+            out.println("every kata is solved (" + catalog.katas().size() + " of " + catalog.katas().size()
+                    + "): well done. Run mvn verify for the scoreboard; current kata: " + current);
+        }
     }
 
     /**
@@ -419,19 +459,21 @@ public final class Coach implements AutoCloseable {
 
     private void nextHint() {
         List<Hints.Hint> list = hints.get(current);
-        int seen = progress.hintsSeen(current);
+        int seen;
+        synchronized (progress) {
+            progress.mergeHintsSeen(); // mvn -q -Phint may have shown some meanwhile
+            seen = progress.hintsSeen(current);
+        }
         if (list.isEmpty()) {
-            out.println("no hints for " + current + " (katas/" + current + "/README.md has none)");
+            out.println("no hints for " + current + " (katas/" + current + "/hints/ holds none)");
             return;
         }
         Hints.Hint hint = list.get(Math.min(seen, list.size() - 1));
         out.println(LINE);
-        out.println(current + " · hint " + hint.number() + " of " + list.size() + " — " + hint.label());
-        out.println();
-        hint.text().lines().forEach(l -> out.println("  " + l));
-        out.println();
+        Hints.show(current, hint, list.size()).forEach(out::println);
         if (seen >= list.size()) {
-            out.println("(that was the last hint; all " + list.size() + " are in katas/" + current + "/README.md)");
+            out.println("(that was the last hint; to read hint N again: mvn -q -Phint -Dkata=" + current.substring(0, 2)
+                    + " -Dhint=N, or katas/" + current + "/hints/N.md)");
         }
         synchronized (progress) {
             progress.hintsSeen(current, Math.min(seen + 1, list.size()));

@@ -18,6 +18,11 @@ import java.util.TreeMap;
  * and in all, and its status) and how many hints the learner has seen; and the kata worked on last.
  * Written whole after every change, through a temporary file, so a coach that is killed leaves the
  * previous or the new file, never half of one.
+ *
+ * <p>The coach and {@link HintCommand} ({@code mvn -q -Phint}) share the file, and may run at the
+ * same time: the count of hints seen only grows, so each {@link #save} keeps, per kata, the larger
+ * of its own count and the file's ({@link #mergeHintsSeen}). Depends on the JDK only:
+ * {@link HintCommand} runs from source, without a build.
  */
 public final class Progress {
 
@@ -95,8 +100,20 @@ public final class Progress {
         current = kata;
     }
 
-    /** Writes the progress to its file (creating its folder), replacing the previous one at once. */
+    /**
+     * Takes in the hints seen that the file records now (another process may have shown some since
+     * this was loaded): per kata, the larger count stands.
+     */
+    public void mergeHintsSeen() {
+        load(file).hintsSeen.forEach((kata, n) -> hintsSeen.merge(kata, n, Math::max));
+    }
+
+    /**
+     * Writes the progress to its file (creating its folder), replacing the previous one at once;
+     * the hints seen are first merged with the file's ({@link #mergeHintsSeen}).
+     */
     public void save() throws IOException {
+        mergeHintsSeen();
         Properties p = new Properties();
         results.forEach((kata, r) -> p.setProperty(kata + ".result", r.passed() + "," + r.total() + "," + r.status()));
         hintsSeen.forEach((kata, n) -> p.setProperty(kata + ".hints", Integer.toString(n)));
@@ -104,7 +121,7 @@ public final class Progress {
             p.setProperty("current", current);
         }
         Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp"); // one per writer
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "errgroup-katas coach: your progress (safe to delete: the coach starts afresh)");
         }

@@ -18,6 +18,9 @@ public final class Screen {
 
     private static final int WIDTH = 100;
     private static final int MESSAGE_LINES = 6;
+    /** How the support module's stack reports mark a frame of the kata's code, and the blocking call. */
+    private static final String KATA_FRAME = "<- kata code";
+    private static final String BLOCKED_FRAME = "<- blocked here";
 
     private Screen() {
     }
@@ -70,29 +73,66 @@ public final class Screen {
 
     /**
      * A failure message made readable: the exception's package dropped, its lines (the result
-     * files join them with " ⏎ ") split again, long lines wrapped, at most six lines (and a line that says how many more).
+     * files join them with " ⏎ ") split again, long lines but stack frames wrapped, at most six lines, and a line
+     * that says how many more. When those six lines end before the stuck-thread report's first
+     * frame of kata code ({@code <- kata code}), that frame follows them, after the frame where
+     * the thread is blocked ({@code <- blocked here}) if that was cut too: a hang's verdict always
+     * shows where in the learner's code a thread is stuck.
      */
     static List<String> message(String message) {
         String m = message.strip().replaceFirst("^(?:[a-z][\\w$]*\\.)+([A-Z][\\w$]*(?:Error|Exception|Failure)): ", "$1: ");
-        List<String> lines = new ArrayList<>();
-        for (String part : m.split(" ⏎ ")) {
+        List<List<String>> parts = new ArrayList<>(); // each line of the message, wrapped
+        for (String part : m.split(" ⏎ |\n")) {
             String rest = part.stripTrailing();
             if (rest.isBlank()) {
                 continue;
             }
-            while (rest.length() > WIDTH - 6) {
+            List<String> wrapped = new ArrayList<>();
+            boolean frame = rest.strip().startsWith("at "); // a stack frame reads best whole, with its marker
+            while (!frame && rest.length() > WIDTH - 6) {
                 int space = rest.lastIndexOf(' ', WIDTH - 6);
                 int at = space > WIDTH / 2 ? space : WIDTH - 6;
-                lines.add(rest.substring(0, at).stripTrailing());
+                wrapped.add(rest.substring(0, at).stripTrailing());
                 rest = "  " + rest.substring(at).strip();
             }
-            lines.add(rest);
+            wrapped.add(rest);
+            parts.add(wrapped);
         }
-        if (lines.size() > MESSAGE_LINES) {
-            List<String> cut = new ArrayList<>(lines.subList(0, MESSAGE_LINES));
-            cut.add("… (" + (lines.size() - MESSAGE_LINES) + " more lines: `mvn verify` prints them all)");
-            return cut;
+        List<String> lines = new ArrayList<>();
+        int total = parts.stream().mapToInt(List::size).sum();
+        int part = 0;
+        for (; part < parts.size() && lines.size() + parts.get(part).size() <= MESSAGE_LINES; part++) {
+            lines.addAll(parts.get(part));
         }
+        if (part == parts.size()) {
+            return lines;
+        }
+        int firstCut = part;
+        if (lines.isEmpty()) { // one long first line: as much of it as fits
+            lines.addAll(parts.getFirst().subList(0, MESSAGE_LINES));
+            firstCut = 1;
+        }
+        int shown = lines.size();
+        if (lines.stream().noneMatch(l -> l.contains(KATA_FRAME))) {
+            List<String> blocked = null;
+            for (int p = firstCut; p < parts.size(); p++) {
+                String line = String.join(" ", parts.get(p));
+                if (line.contains(BLOCKED_FRAME)) {
+                    blocked = parts.get(p);
+                }
+                if (line.contains(KATA_FRAME)) {
+                    lines.add("        …");
+                    if (blocked != null && blocked != parts.get(p)) {
+                        lines.addAll(blocked);
+                        shown += blocked.size();
+                    }
+                    lines.addAll(parts.get(p));
+                    shown += parts.get(p).size();
+                    break;
+                }
+            }
+        }
+        lines.add("… (" + (total - shown) + " more lines: `mvn verify` prints them all)");
         return lines;
     }
 

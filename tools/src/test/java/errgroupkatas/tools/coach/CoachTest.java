@@ -3,16 +3,22 @@ package errgroupkatas.tools.coach;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -46,6 +52,8 @@ class CoachTest {
         try (Coach coach = new Coach(root, out.stream())) {
             coach.start();
             out.await(l -> l.startsWith("FAIL  01-serial  FriendsHandlerTest."));
+            assertThat(out.await(l -> l.startsWith("      the failing test points to ")))
+                    .matches(" +the failing test points to hint [123] of kata 01-serial \\(mvn -q -Phint -Dkata=01 -Dhint=[123]; h here shows your next one\\)");
             out.await(l -> l.startsWith("keys: "));
 
             Files.writeString(stub, original.replace("public final class FriendsHandler {", "public final class FriendsHandler {\n  int x = ;"));
@@ -78,20 +86,59 @@ class CoachTest {
     }
 
     @Test
-    @DisplayName("q while a run is in progress records nothing of it: the interrupted run is not the kata's result")
+    @DisplayName("q while a test runs: the interrupt that stops it is the coach's, so no FAIL is printed and nothing is recorded")
     void quitDuringARun() throws Exception {
-        copyKata("01-serial");
+        Path started = root.resolve("test-started");
+        syntheticKata("01-wait", """
+                @org.junit.jupiter.api.Test
+                void waits() throws Exception {
+                    java.nio.file.Files.writeString(java.nio.file.Path.of("%s"), "started");
+                    Thread.sleep(4_000); // interruptible: q interrupts it
+                }
+                """.formatted(started.toString().replace("\\", "\\\\")));
         Lines out = new Lines();
         try (Coach coach = new Coach(root, out.stream())) {
             coach.start();
-            out.await(l -> l.startsWith("01-serial — ")); // the first run has begun
-        } // close(), as q does: it interrupts the run (its compile then fails in odd ways)
-        Progress saved = Progress.load(root.resolve(".coach/progress.properties"));
-        // Either the run ended before the close (the stub's honest result) or it was abandoned (none).
-        saved.result("01-serial").ifPresent(r -> assertThat(r.status()).isEqualTo("not started"));
+            out.await(l -> l.startsWith("01-wait — "));
+            await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> Files.exists(started));
+            assertThat(coach.command("q")).isTrue();
+        } // close(), as q does: it interrupts the test in its sleep
+        assertThat(Progress.load(root.resolve(".coach/progress.properties")).result("01-wait")).isEmpty();
         List<String> printed = new ArrayList<>(out.seen);
         out.lines.drainTo(printed);
-        assertThat(printed).noneMatch(l -> l.contains("could not run it"));
+        assertThat(printed).noneMatch(l -> l.startsWith("FAIL") || l.startsWith("ERROR") || l.contains("InterruptedException"));
+    }
+
+    @Test
+    @DisplayName("a when every kata is solved says so (it names no kata as the first not solved); at the end of stdin the coach says the keys are off and keeps watching")
+    void allSolvedAndNoKeyboard() throws Exception {
+        syntheticKata("01-easy", """
+                @org.junit.jupiter.api.Test
+                void holds() {
+                }
+                """);
+        Lines out = new Lines();
+        try (Coach coach = new Coach(root, out.stream())) {
+            coach.start();
+            out.await(l -> l.startsWith("PASS  01-easy  all 1 tests pass"));
+            coach.command("a");
+            out.await(l -> l.startsWith("PASS  01-easy  all 1 tests pass"));
+            assertThat(out.await(l -> l.startsWith("every kata") || l.startsWith("current kata")))
+                    .startsWith("every kata is solved (1 of 1): well done.");
+
+            CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+                try {
+                    coach.readCommands(new BufferedReader(new StringReader("")));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            out.await(l -> l.startsWith("coach: the keyboard input ended (stdin is closed or not a terminal), so the keys are off;"));
+            assertThat(out.await(l -> true)).contains("the coach goes on watching your saves. Stop it with Ctrl-C.");
+            assertThat(reading).as("the coach still watches").isNotDone();
+            coach.close();
+            reading.get(WAIT_SECONDS, TimeUnit.SECONDS); // close() ends it
+        }
     }
 
     @Test
@@ -140,6 +187,17 @@ class CoachTest {
         } finally {
             Files.writeString(stop, "stop");
         }
+    }
+
+    /** A kata of the catalog with no main code but one class and one test class, {@code testBody} its methods. */
+    private void syntheticKata(String id, String testBody) throws Exception {
+        Path kata = root.resolve("katas").resolve(id);
+        Files.createDirectories(kata.resolve("src/main/java/synthetic"));
+        Files.createDirectories(kata.resolve("src/test/java/synthetic"));
+        Files.writeString(root.resolve("katas/catalog.properties"), "katas = " + id + "\n" + id + ".title = Synthetic\n");
+        Files.writeString(kata.resolve("src/main/java/synthetic/Code.java"), "package synthetic;\npublic final class Code {\n}\n");
+        Files.writeString(kata.resolve("src/test/java/synthetic/CodeTest.java"),
+                "package synthetic;\nclass CodeTest {\n" + testBody + "}\n");
     }
 
     private Path copyKata(String id) throws Exception {

@@ -45,6 +45,46 @@ class ScreenTest {
     }
 
     @Test
+    @DisplayName("a hang's message cut to six lines still shows where the kata code is stuck: the blocking frame and the first kata frame follow")
+    void hangShowsTheFirstKataFrame() {
+        String hang = String.join(" ⏎ ",
+                "java.lang.AssertionError: Expected the call to return within 2000 ms, but it did not: it is stuck (or far too slow).",
+                "Where the threads running kata code are now:",
+                "  \"kata-call-1\" (virtual) is still alive:",
+                "        … 5 frames of the JDK's parking machinery",
+                "      at java.base/java.util.concurrent.SynchronousQueue.put(SynchronousQueue.java:300)   <- blocked here",
+                "      at java.base/java.util.concurrent.ThreadPerTaskExecutor.close(ThreadPerTaskExecutor.java:9)",
+                "        …",
+                "      at errgroupkatas.naive.FriendsHandler.friendsOf(FriendsHandler.java:42)   <- kata code",
+                "      at errgroupkatas.naive.FriendsHandlerTest.lambda$x$1(FriendsHandlerTest.java:80)   <- kata code",
+                "timeline: no calls were made",
+                "Hint: hint 3 of kata 02-naive-parallel: mvn -q -Phint -Dkata=02 -Dhint=3 (or h in the coach)");
+
+        List<String> lines = Screen.message(hang);
+
+        assertThat(lines).containsExactly(
+                "AssertionError: Expected the call to return within 2000 ms, but it did not: it is stuck (or",
+                "  far too slow).",
+                "Where the threads running kata code are now:",
+                "  \"kata-call-1\" (virtual) is still alive:",
+                "        … 5 frames of the JDK's parking machinery",
+                "      at java.base/java.util.concurrent.SynchronousQueue.put(SynchronousQueue.java:300)   <- blocked here",
+                "        …",
+                "      at errgroupkatas.naive.FriendsHandler.friendsOf(FriendsHandler.java:42)   <- kata code",
+                "… (5 more lines: `mvn verify` prints them all)");
+
+        // One line more before the stack: the blocking frame is cut too, and comes back before the kata frame.
+        List<String> later = Screen.message(hang.replace("Where the", "The timeline is below. ⏎ Where the"));
+        assertThat(later.subList(4, later.size())).containsExactly(
+                "  \"kata-call-1\" (virtual) is still alive:",
+                "        … 5 frames of the JDK's parking machinery",
+                "        …",
+                "      at java.base/java.util.concurrent.SynchronousQueue.put(SynchronousQueue.java:300)   <- blocked here",
+                "      at errgroupkatas.naive.FriendsHandler.friendsOf(FriendsHandler.java:42)   <- kata code",
+                "… (5 more lines: `mvn verify` prints them all)");
+    }
+
+    @Test
     @DisplayName("a pass, a compile error and an exit call each get a verdict line of their own")
     void otherVerdicts() {
         assertThat(Screen.pass("01-serial", 8, 1)).isEqualTo("PASS  01-serial  all 8 tests pass, and its 1 rule holds");
