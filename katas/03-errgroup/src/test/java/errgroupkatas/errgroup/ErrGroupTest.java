@@ -8,6 +8,7 @@ import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Parking;
 import errgroupkatas.support.Reachability;
 import errgroupkatas.support.Reply;
 import java.lang.ref.WeakReference;
@@ -499,7 +500,12 @@ class ErrGroupTest {
             group.await();
             return "await() returned normally";
         }).showing(log);
-        interrupted.awaitBlocked(DEADLINE); // waiting for task-2: the interrupt has reached await()
+        // Parked in a join() (not for a lock): an interrupted thread gets there only after a join() threw.
+        boolean waiting = interrupted.watchFor(() -> Parking.inInterruptibleWait(interrupted.thread()), DEADLINE);
+        assertThat(waiting).as("""
+                await() of an interrupted thread while task-2 still cleans up: it must wait for task-2 (the \
+                first join() throws InterruptedException at once; cancel, and join again), but it ended first \
+                or never waited.%n%s%s""", log.timeline(), KATA.hint(2)).isTrue();
         cleanedUp.open();
         Outcome<String> first = interrupted.awaitWithin(DEADLINE);
         Outcome<String> later = awaiting(() -> { }).awaitWithin(DEADLINE);
