@@ -9,6 +9,7 @@ import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Parking;
 import errgroupkatas.support.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -242,5 +244,33 @@ final class Tasks {
         assertThat(thrown.getSuppressed()).as("the ExecutionException's suppressed exceptions: the later real failure"
                 + " (profile(1002)'s), but not profile(1003)'s InterruptedException, which the group's own"
                 + " cancellation caused; %s%n%s", KATA.hint(3), log.timeline()).containsExactly(later);
+    }
+
+    /**
+     * The task of Go's {@code TestGoLimit}: counts itself into {@code active}, fails if it then sees
+     * more than {@code limit} active (leaving the count as it is, as Go's does), sleeps a microsecond
+     * to give the others the chance to count themselves in, and counts itself out.
+     */
+    static Lookup countingActive(AtomicInteger active, int limit) {
+        return () -> {
+            int n = active.incrementAndGet();
+            if (n > limit) {
+                throw new IllegalStateException("saw " + n + " active tasks; want ≤ " + limit);
+            }
+            Thread.sleep(Duration.ofNanos(1_000)); // give other tasks a chance to increment active
+            active.decrementAndGet();
+        };
+    }
+
+    /**
+     * Waits until {@code call}'s thread, interrupted before it called {@code await()}, is parked in
+     * a wait that an interrupt ends: it got there only after a wait of {@code await()} threw, so
+     * the interrupt has reached the call, and the test may let the group's tasks end.
+     */
+    static void awaitInterruptReached(KataCall<?> call, CallLog log) {
+        boolean waiting = call.watchFor(() -> Parking.inInterruptibleWait(call.thread()), DEADLINE);
+        assertThat(waiting).as("await() of an interrupted thread while a task still cleans up: it must wait for"
+                + " that task (the first wait throws InterruptedException at once; cancel, and wait again), but it"
+                + " ended first or never waited.%n%s%s", log.timeline(), KATA.hint(3)).isTrue();
     }
 }
