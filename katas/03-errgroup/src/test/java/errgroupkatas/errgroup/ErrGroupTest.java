@@ -546,19 +546,30 @@ class ErrGroupTest {
 
     @Test
     @Order(18)
-    @DisplayName("a long-lived group forgets the threads of tasks that have ended: 1 000 tasks later, it no longer holds the first task's thread")
+    @DisplayName("a long-lived group forgets the threads of tasks that have ended, and only those: 1 000 tasks later, it no longer holds the first task's thread, and await() still waits for the tasks that run")
     void forgetsEndedThreads() {
+        Gate held = Gate.closed("100 tasks held");
         WeakReference<Thread> first = KATA.call("go() of a task that hands its thread over", this::threadOfAnEndedTask)
                 .awaitWithin(DEADLINE).returned();
-        KATA.call("go() of 1 000 more tasks", () -> {
+        KATA.call("go() of 100 held tasks, then 1 000 more that end at once", () -> {
+            for (int i = 0; i < 100; i++) {
+                group.go(held::pass);
+            }
             for (int i = 0; i < 1_000; i++) {
                 group.go(() -> { });
             }
             return null;
         }).awaitWithin(DEADLINE).returned();
         boolean forgotten = Reachability.awaitCollected(first, DEADLINE);
-        awaiting(() -> { }).awaitWithin(DEADLINE).returned();
+        var call = awaiting(() -> { });
+        boolean returnedEarly = call.watchFor(call::isDone, WATCH.dividedBy(5));
+        held.open();
+        call.awaitWithin(DEADLINE).returned();
 
+        assertThat(returnedEarly).as("""
+                await() returned while 100 tasks, started before 1 000 others, still waited for their gate: \
+                the group forgot threads that were still running. Forget only those that have ended (a \
+                started thread is alive until it has ended). %s""", KATA.hint(3)).isFalse();
         assertThat(forgotten).as("""
                 the group still holds the thread of its first task, which had ended before 1 000 more tasks \
                 were started: a group that keeps every thread it ever started grows without bound (100 000 \

@@ -662,18 +662,29 @@ class LimitedGroupTest {
 
     @Test
     @Order(23)
-    @DisplayName("a long-lived group forgets the threads of tasks that have ended: 1 000 tasks later, it no longer holds the first task's thread")
+    @DisplayName("a long-lived group forgets the threads of tasks that have ended, and only those: 1 000 tasks later, it no longer holds the first task's thread, and await still waits for the tasks that run")
     void forgetsEndedThreads() {
+        Gate held = Gate.closed("100 tasks held");
         WeakReference<Thread> first = KATA.call("go() of a task that hands its thread over", this::threadOfAnEndedTask)
                 .awaitWithin(DEADLINE).returned();
-        Tasks.call("go() of 1 000 more tasks", () -> {
+        Tasks.call("go() of 100 held tasks, then 1 000 more that end at once", () -> {
+            for (int i = 0; i < 100; i++) {
+                group.go(held::pass);
+            }
             for (int i = 0; i < 1_000; i++) {
                 group.go(() -> { });
             }
         }).awaitWithin(DEADLINE).returned();
         boolean forgotten = Reachability.awaitCollected(first, DEADLINE);
-        awaitReturns();
+        var call = Tasks.call("the caller of await()", group::await).showing(log);
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        held.open();
+        call.awaitWithin(DEADLINE).returned();
 
+        assertThat(returnedEarly).as("""
+                await() returned while 100 tasks, started before 1 000 others, still waited for their gate: \
+                the group forgot threads that were still running. Forget only those that have ended (a \
+                started thread is alive until it has ended). %s""", KATA.hint(3)).isFalse();
         assertThat(forgotten).as("""
                 the group still holds the thread of its first task, which had ended before 1 000 more tasks \
                 were started: a group that keeps every thread it ever started grows without bound, batch after \
@@ -689,5 +700,23 @@ class LimitedGroupTest {
         Thread taskThread = handOver.take();
         taskThread.join();
         return new WeakReference<>(taskThread);
+    }
+
+    @Test
+    @Order(24)
+    @DisplayName("interrupted again while its tasks stop, await still waits for them, and throws the interrupt that cancelled the group")
+    void awaitInterruptedAgainStillWaits() {
+        tasks.gate(List.of(1001L)); // never opened
+        Gate cleanup = Gate.closed("cleanup(1001)");
+        var call = Tasks.call("the caller of go() and await()", () -> {
+            group.go(tasks.cleaningUp(1001, cleanup));
+            group.await();
+        }).showing(log);
+        Tasks.interruptTwiceWhileATaskCleansUp(call, log, cleanup);
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        cleanup.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).thrown();
+
+        Tasks.assertStillWaitedAndThrewTheFirst(returnedEarly, thrown, group.cancellationCause(), log);
     }
 }

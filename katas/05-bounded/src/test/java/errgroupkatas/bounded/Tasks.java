@@ -273,4 +273,34 @@ final class Tasks {
                 + " that task (the first wait throws InterruptedException at once; cancel, and wait again), but it"
                 + " ended first or never waited.%n%s%s", log.timeline(), KATA.hint(3)).isTrue();
     }
+
+    /**
+     * Interrupts {@code call}'s thread, which gave its group {@link #cleaningUp} of 1001 and awaits
+     * it, once while profile(1001) runs, and again once that first interrupt has cancelled the group
+     * (cleanup(1001) started) and {@code await()} waits again: the second interrupt reaches a wait of
+     * {@code await()}, never a lock, while the task still holds {@code cleanup}'s gate.
+     */
+    static void interruptTwiceWhileATaskCleansUp(KataCall<?> call, CallLog log, Gate cleanup) {
+        call.awaitFakeCall(log, "profile(1001)", DEADLINE);
+        call.interrupt();
+        call.awaitFakeCall(log, "cleanup(1001)", DEADLINE); // the first interrupt cancelled the group
+        awaitInterruptReached(call, log);
+        call.interrupt();
+    }
+
+    /**
+     * Asserts what an {@code await()} interrupted twice did: it did not return while a task still
+     * cleaned up, and threw the first interrupt, the group's cause.
+     */
+    static void assertStillWaitedAndThrewTheFirst(boolean returnedEarly, Throwable thrown,
+            java.util.Optional<Throwable> cause, CallLog log) {
+        assertThat(returnedEarly).as("await() ended while cleanup(1001) still ran: the second interrupt got out of"
+                + " a wait. The group is already cancelled; another interrupt changes nothing: keep catching it while"
+                + " you wait, until every task has ended.%n%s%s", log.timeline(), KATA.hint(3)).isFalse();
+        assertThat(thrown).as("await() after two interrupts; %s", KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(thrown).as("await() threw another InterruptedException than the one that cancelled the group (its"
+                + " cancellationCause()): keep the first, as you keep the first failure; %s", KATA.hint(3))
+                .isSameAs(cause.orElseThrow());
+    }
 }

@@ -511,4 +511,23 @@ class WorkerPoolGroupTest {
                 cause is that very failure. %s""", KATA.hint(3))
                 .isInstanceOf(ExecutionException.class).cause().isSameAs(log.firstFailed().failure());
     }
+
+    @Test
+    @Order(20)
+    @DisplayName("interrupted again while its tasks stop, await still waits for them, and throws the interrupt that cancelled the group")
+    void awaitInterruptedAgainStillWaits() {
+        tasks.gate(List.of(1001L)); // never opened
+        Gate cleanup = Gate.closed("cleanup(1001)");
+        WorkerPoolGroup group = new WorkerPoolGroup(1);
+        var call = Tasks.call("the caller of go() and await()", () -> {
+            group.go(tasks.cleaningUp(1001, cleanup));
+            group.await();
+        }).showing(log);
+        Tasks.interruptTwiceWhileATaskCleansUp(call, log, cleanup);
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        cleanup.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).thrown();
+
+        Tasks.assertStillWaitedAndThrewTheFirst(returnedEarly, thrown, group.cancellationCause(), log);
+    }
 }

@@ -16,9 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  *
  * <p>Deterministic both ways: an object that nothing holds is gone after the first full collection
- * (a {@link System#gc()}, tried again while it is not, every 10 ms), in tens of milliseconds; an
- * object that something still holds is never collected, so a wrong answer costs the whole bound
- * and never comes early.
+ * (a {@link System#gc()}, tried again while it is not, after 10 ms, then twice as long each time:
+ * a dozen collections in two seconds, not two hundred), in tens of milliseconds; an object that
+ * something still holds is never collected, so a wrong answer costs the whole bound and never
+ * comes early.
  */
 public final class Reachability {
     private Reachability() {
@@ -31,15 +32,18 @@ public final class Reachability {
      */
     public static boolean awaitCollected(WeakReference<?> ref, Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
+        long pause = Duration.ofMillis(10).toNanos();
         while (true) {
             System.gc();
             if (ref.get() == null) {
                 return true;
             }
-            if (System.nanoTime() - deadline > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 return false;
             }
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+            LockSupport.parkNanos(Math.min(pause, left));
+            pause *= 2;
         }
     }
 }

@@ -77,12 +77,12 @@ public final class ErrGroup {
     private static final int FORGET_AT_LEAST = 64;
 
     private final Object lock = new Object();
+    private final Thread.Builder builder = Thread.ofVirtual().name("errgroup-task-", 1);
     /** The threads that may still run: go() forgets those that have ended, await() those it joined. */
     private final Set<Thread> threads = new LinkedHashSet<>();
     /** Every real failure, the first first; the ones after the cause are await()'s suppressed. */
     private final List<Throwable> failures = new ArrayList<>();
     private int forgetAt = FORGET_AT_LEAST;
-    private int started;
     private Throwable cause;
     /** The cause is await()'s "group finished", not a failure or an interrupt. */
     private boolean finished;
@@ -105,7 +105,7 @@ public final class ErrGroup {
             }
             // MISTAKE: every thread stays in the collection until await() joins it
             // Started under the lock, so cancel() either sees this thread or ran before us.
-            threads.add(Thread.ofVirtual().name("errgroup-task-" + ++started).start(() -> run(task)));
+            threads.add(builder.start(() -> run(task)));
         }
     }
 
@@ -188,8 +188,7 @@ public final class ErrGroup {
                 throw interrupted;
             }
             if (!finished || dropped) {
-                ExecutionException e = new ExecutionException((failures.contains(cause)
-                        ? "a task of the group failed: " : "the group was cancelled: ") + cause, cause);
+                ExecutionException e = new ExecutionException("the group did not succeed: " + cause, cause);
                 failures.stream().filter(f -> f != cause).forEach(e::addSuppressed);
                 throw e;
             }

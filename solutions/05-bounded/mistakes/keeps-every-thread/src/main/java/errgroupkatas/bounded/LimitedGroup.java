@@ -240,8 +240,7 @@ public final class LimitedGroup {
         try {
             Throwable cause = cancellationCause;
             if (cause != null) {
-                ExecutionException e = new ExecutionException((failures.contains(cause)
-                        ? "a task of the group failed: " : "the group was cancelled: ") + cause, cause);
+                ExecutionException e = new ExecutionException("the group did not succeed: " + cause, cause);
                 failures.stream().filter(f -> f != cause).forEach(e::addSuppressed);
                 throw e;
             }

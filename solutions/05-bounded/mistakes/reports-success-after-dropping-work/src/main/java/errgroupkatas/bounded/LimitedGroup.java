@@ -246,8 +246,7 @@ public final class LimitedGroup {
                 return; // MISTAKE: no task failed, so "success", though the group dropped and interrupted work
             }
             {
-                ExecutionException e = new ExecutionException((failures.contains(cause)
-                        ? "a task of the group failed: " : "the group was cancelled: ") + cause, cause);
+                ExecutionException e = new ExecutionException("the group did not succeed: " + cause, cause);
                 failures.stream().filter(f -> f != cause).forEach(e::addSuppressed);
                 throw e;
             }

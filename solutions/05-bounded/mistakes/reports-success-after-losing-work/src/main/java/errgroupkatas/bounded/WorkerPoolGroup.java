@@ -189,9 +189,6 @@ public final class WorkerPoolGroup {
             for (Thread t : started) {
                 t.interrupt();
             }
-            if (ended()) {
-                work.signalAll();
-            }
         } finally {
             lock.unlock();
         }
@@ -244,8 +241,7 @@ public final class WorkerPoolGroup {
                 return; // MISTAKE: no task failed, so "success", though the queue was dropped
             }
             {
-                ExecutionException e = new ExecutionException((failures.contains(cause)
-                        ? "a task of the group failed: " : "the group was cancelled: ") + cause, cause);
+                ExecutionException e = new ExecutionException("the group did not succeed: " + cause, cause);
                 failures.stream().filter(f -> f != cause).forEach(e::addSuppressed);
                 throw e;
             }
