@@ -105,7 +105,7 @@ public final class ErrGroup {
             }
             if (threads.size() >= forgetAt) {
                 threads.removeIf(t -> !t.isAlive()); // ended for good: a started thread is alive until it ends
-                forgetAt = Math.max(FORGET_AT_LEAST, 2 * threads.size());
+                forgetAt = Math.max(FORGET_AT_LEAST, threads.size() + threads.size());
             }
             // Started under the lock, so cancel() either sees this thread or ran before us.
             threads.add(builder.start(() -> run(task)));

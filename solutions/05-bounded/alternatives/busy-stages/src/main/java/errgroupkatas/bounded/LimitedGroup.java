@@ -150,7 +150,7 @@ public final class LimitedGroup {
     private void start(Task task) {
         if (started.size() >= forgetAt) {
             started.removeIf(t -> !t.isAlive()); // ended for good: a started thread is alive until it ends
-            forgetAt = Math.max(FORGET_AT_LEAST, 2 * started.size());
+            forgetAt = Math.max(FORGET_AT_LEAST, started.size() + started.size());
         }
         active++;
         boolean slow = slowThreads-- > 0; // ALTERNATIVE: only the group's first 20 task threads stall
