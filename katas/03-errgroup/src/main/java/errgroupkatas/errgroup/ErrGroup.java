@@ -29,12 +29,19 @@ import java.util.concurrent.ExecutionException;
  *       group's own cancellation causes are not failures: they are never reported.</li>
  *   <li><b>Cancellation.</b> {@link #isCancelled()} and {@link #cancellationCause()} tell a task
  *       whether, and why, the group was cancelled (Go's {@code ctx.Done()} and
- *       {@code context.Cause(ctx)}).</li>
+ *       {@code context.Cause(ctx)}). The cause is what cancelled the group first, and never
+ *       changes.</li>
+ *   <li><b>A group that lost work never reports success.</b> Once the group is cancelled by a
+ *       failure or an interrupt, or has dropped a task given to {@code go}, every {@code await()}
+ *       that is not itself interrupted throws an {@link ExecutionException} whose cause is
+ *       {@link #cancellationCause()}.</li>
  *   <li><b>Parent cancellation.</b> If the thread in {@link #await()} is interrupted, the group is
- *       cancelled (its cause is that {@code InterruptedException}), every task is interrupted, and
- *       once they have all ended {@code await()} throws that {@link InterruptedException}. A
- *       further interrupt meanwhile changes nothing: it still waits for every task, and still
- *       throws the first one.</li>
+ *       cancelled (its cause is that {@code InterruptedException}, unless a failure cancelled it
+ *       first), every task is interrupted, and once they have all ended that {@code await()}
+ *       throws that {@link InterruptedException}. A further interrupt meanwhile changes nothing:
+ *       it still waits for every task, and still throws the first one. The interrupt stays with
+ *       that call: a later {@code await()} that nobody interrupts reports the group's cause as an
+ *       {@code ExecutionException}.</li>
  *   <li><b>After {@code await()}.</b> Like Go's context after {@code Wait}, the group is then
  *       cancelled: after a success its cause is a {@link CancellationException}
  *       {@code "group finished"}.</li>
@@ -42,7 +49,10 @@ import java.util.concurrent.ExecutionException;
  *       function and relies on it to check {@code ctx.Done()} first; a Java task that does some
  *       work before its first blocking call would run to the end of that work instead. A group that
  *       has already failed (or finished) has no use for more work, so it drops the task:
- *       {@link #await()} reports what cancelled the group.</li>
+ *       {@link #await()} reports what cancelled the group, also {@code "group finished"}.</li>
+ *   <li><b>Threads.</b> The group forgets a task's thread once it has ended: a group that runs
+ *       100 000 short tasks before its {@code await()} holds on to about as many threads as are
+ *       running, not to 100 000.</li>
  * </ul>
  *
  * <p>Groups nest: a task may make a group of its own and await it; cancelling the outer group
@@ -63,7 +73,8 @@ public final class ErrGroup {
 
     /**
      * Starts {@code task} on a new virtual thread (the Java twin of {@code go f()}), unless the
-     * group is already cancelled: then the task is dropped, never started. Returns at once.
+     * group is already cancelled: then the task is dropped, never started, and {@link #await()}
+     * reports what cancelled the group. Returns at once.
      *
      * <p>Whatever the task throws is a failure of the group; the first one cancels the group.
      * A task may call {@code go} itself, to add work to its own group.
@@ -75,20 +86,25 @@ public final class ErrGroup {
 
     /**
      * Blocks until every task has returned and its thread has ended, then reports the first
-     * failure. Returns normally when no task failed (also when there were no tasks). Afterwards
-     * the group is cancelled (after a success, its cause is a {@link CancellationException}
-     * {@code "group finished"}).
+     * failure, or what else cancelled the group. Returns normally only if every task given to
+     * {@link #go} ran and returned normally and nothing cancelled the group before (also when there
+     * were no tasks). Afterwards the group is cancelled (after a success, its cause is a
+     * {@link CancellationException} {@code "group finished"}).
      *
-     * @throws ExecutionException   a task failed: {@link ExecutionException#getCause()} is the
-     *                              first failure (the very object the task threw, whatever its
-     *                              type), and this exception's {@link Throwable#getSuppressed()}
-     *                              holds the later real failures, never the
-     *                              {@code InterruptedException}s the group's own cancellation
-     *                              caused
-     * @throws InterruptedException the awaiting thread was interrupted: the group was cancelled
-     *                              with that exception as its cause, every task was interrupted,
-     *                              and every task has ended; thrown is that very exception (the
-     *                              first, if the thread was interrupted again while it waited)
+     * @throws ExecutionException   the group lost work: {@link ExecutionException#getCause()} is
+     *                              {@link #cancellationCause()}, the very object: the first failure
+     *                              (whatever its type); or the interrupt that cancelled the group;
+     *                              or {@code "group finished"}, when {@code go} dropped a task
+     *                              after an earlier {@code await()}. This exception's
+     *                              {@link Throwable#getSuppressed()} holds the other real failures,
+     *                              never the {@code InterruptedException}s the group's own
+     *                              cancellation caused
+     * @throws InterruptedException this awaiting thread was interrupted: the group was cancelled
+     *                              (with that exception as its cause, unless something cancelled it
+     *                              before), every task was interrupted, and every task has ended;
+     *                              thrown is that very exception (the first, if the thread was
+     *                              interrupted again while it waited). The interrupt stays with this
+     *                              call: a later {@code await()} reports the group's cause
      */
     public void await() throws ExecutionException, InterruptedException {
         throw new UnsupportedOperationException(
@@ -105,7 +121,8 @@ public final class ErrGroup {
     }
 
     /**
-     * Why the group is cancelled (the Java twin of {@code context.Cause(ctx)}): the first failure;
+     * Why the group is cancelled (the Java twin of {@code context.Cause(ctx)}): what cancelled it
+     * first, and never changes after: the first failure;
      * or the {@link InterruptedException} of the awaiting thread; or, after {@link #await()}
      * returned normally, a {@link CancellationException} {@code "group finished"}. Empty while the
      * group is not cancelled.

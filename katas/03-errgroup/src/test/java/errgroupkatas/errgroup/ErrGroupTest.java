@@ -8,13 +8,17 @@ import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Parking;
+import errgroupkatas.support.Reachability;
 import errgroupkatas.support.Reply;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
@@ -401,7 +405,7 @@ class ErrGroupTest {
 
     @Test
     @Order(13)
-    @DisplayName("go() on a cancelled group does not start the task")
+    @DisplayName("go() on a cancelled group does not start the task, and await() reports why: a group that dropped work never reports success")
     void goOnACancelledGroupStartsNothing() {
         Outcome<String> outcome = awaiting(1, () -> group.go(task("task-1", Reply.immediately().failing())))
                 .awaitWithin(DEADLINE);
@@ -412,15 +416,21 @@ class ErrGroupTest {
                 .isInstanceOf(ExecutionException.class).cause().isSameAs(first);
 
         ErrGroup finished = new ErrGroup();
-        KATA.withHint(2).<String>call("await(), go(), await()", () -> {
+        Outcome<String> afterTheDrop = KATA.withHint(2).<String>call("await(), go(), await()", () -> {
             finished.await();
             finished.go(task("late-2", Reply.immediately()));
             finished.await();
-            return "ok";
-        }).showing(log).awaitWithin(DEADLINE).returned();
+            return null; // shown as "returned normally" if it should have thrown
+        }).showing(log).awaitWithin(DEADLINE);
 
         assertThat(log.calls("late-")).as("tasks given to go() after the group was cancelled (by a failure, or"
                 + " because await() had returned) must not start.%n%s%s", log.timeline(), KATA.hint(2)).isEmpty();
+        assertThat(afterTheDrop.threw(ExecutionException.class)).as("""
+                await() after go() dropped a task of a finished group: the task never ran, so the group must \
+                not report success; it throws an ExecutionException whose cause is what cancelled the group, \
+                here its cancellationCause() "group finished". %s""", KATA.hint(2))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(finished.cancellationCause().orElseThrow())
+                .isInstanceOf(CancellationException.class).hasMessage("group finished");
     }
 
     @Test
@@ -468,5 +478,115 @@ class ErrGroupTest {
         assertThat(thrown.getSuppressed()).as("suppressed failures: the inner group's InterruptedException is"
                 + " the outer group's own cancellation, not a failure; %s", KATA.hint(2)).isEmpty();
         assertInterruptedWhileWaiting("inner-1", "inner-2");
+    }
+
+    @Test
+    @Order(16)
+    @DisplayName("an interrupted await() keeps the interrupt to itself: a later await() that nobody interrupts reports the failure")
+    void interruptStaysWithItsAwait() {
+        Gate fail = Gate.closed("task-1 fails");
+        Gate cleanedUp = Gate.closed("task-2's cleanup");
+        group.go(task("task-1", Reply.when(fail).failing()));
+        group.go(() -> {
+            try {
+                log.play("task-2", Reply.when(never));
+            } catch (InterruptedException e) {
+                log.play("task-2 cleanup", Reply.when(cleanedUp));
+                throw e;
+            }
+        });
+        log.awaitInFlight(2, DEADLINE);
+        fail.open();
+        log.awaitCall("task-2 cleanup", DEADLINE); // task-1 failed, and its failure interrupted task-2
+        var interrupted = KATA.withHint(2).<String>call("an await() whose thread is interrupted", () -> {
+            Thread.currentThread().interrupt(); // the parent is cancelled as it calls await()
+            group.await();
+            return null; // shown as "returned normally" if it should have thrown
+        }).showing(log);
+        // Parked in a join() (not for a lock): an interrupted thread gets there only after a join() threw.
+        boolean waiting = interrupted.watchFor(() -> Parking.inInterruptibleWait(interrupted.thread()), DEADLINE);
+        assertThat(waiting).as("""
+                await() of an interrupted thread while task-2 still cleans up: it must wait for task-2 (the \
+                first join() throws InterruptedException at once; cancel, and join again), but it ended first \
+                or never waited.%n%s%s""", log.timeline(), KATA.hint(2)).isTrue();
+        cleanedUp.open();
+        Outcome<String> first = interrupted.awaitWithin(DEADLINE);
+        Outcome<String> later = awaiting(2, () -> { }).awaitWithin(DEADLINE);
+
+        Throwable failure = log.calls("task-1").getFirst().failure();
+        assertThat(first.threw(InterruptedException.class)).as("await() of an interrupted thread while task-2 still"
+                + " cleans up; %s", KATA.hint(2)).isInstanceOf(InterruptedException.class);
+        assertThat(group.cancellationCause()).as("the cause: task-1 failed first, the interrupt came after and"
+                + " must not replace it").containsSame(failure);
+        assertThat(later.threw(ExecutionException.class)).as("""
+                a later await(), from a thread nobody interrupted, after task-1 failed: the interrupt belonged \
+                to the earlier call (keep it in a local variable of await(), not in a field of the group); this \
+                one reports the failure, as an ExecutionException whose cause is task-1's very failure. %s""",
+                KATA.hint(2)).isInstanceOf(ExecutionException.class).cause().isSameAs(failure);
+    }
+
+    @Test
+    @Order(17)
+    @DisplayName("a group whose await() was interrupted never reports success: a later await() throws ExecutionException whose cause is that interrupt")
+    void interruptedGroupNeverReportsSuccess() {
+        var interrupted = awaiting(2, () -> group.go(task("task-1", Reply.when(never))));
+        interrupted.awaitInFlight(log, 1, DEADLINE);
+        interrupted.interrupt();
+        Throwable interrupt = interrupted.awaitWithin(DEADLINE).threw(InterruptedException.class);
+        Outcome<String> later = awaiting(2, () -> { }).awaitWithin(DEADLINE);
+
+        assertThat(interrupt).as("await() of an interrupted thread; %s", KATA.hint(2))
+                .isInstanceOf(InterruptedException.class);
+        assertInterruptedWhileWaiting("task-1");
+        assertThat(later.threw(ExecutionException.class)).as("""
+                a later await(), from a thread nobody interrupted: no task failed, but the interrupt cancelled \
+                the group and task-1 never finished its work, so the group must not report success; it throws \
+                an ExecutionException whose cause is what cancelled the group (its cancellationCause(), the \
+                interrupt). %s""", KATA.hint(2))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(interrupt)
+                .isSameAs(group.cancellationCause().orElseThrow());
+    }
+
+    @Test
+    @Order(18)
+    @DisplayName("a long-lived group forgets the threads of tasks that have ended, and only those: 1 000 tasks later, it no longer holds the first task's thread, and await() still waits for the tasks that run")
+    void forgetsEndedThreads() {
+        Gate held = Gate.closed("100 tasks held");
+        WeakReference<Thread> first = KATA.withHint(3).call("go() of a task that hands its thread over",
+                this::threadOfAnEndedTask).awaitWithin(DEADLINE).returned();
+        KATA.withHint(3).call("go() of 100 held tasks, then 1 000 more that end at once", () -> {
+            for (int i = 0; i < 100; i++) {
+                group.go(held::pass);
+            }
+            for (int i = 0; i < 1_000; i++) {
+                group.go(() -> { });
+            }
+            return null;
+        }).awaitWithin(DEADLINE).returned();
+        boolean forgotten = Reachability.awaitCollected(first, DEADLINE);
+        var call = awaiting(3, () -> { });
+        boolean returnedEarly = call.watchFor(call::isDone, WATCH.dividedBy(5));
+        held.open();
+        call.awaitWithin(DEADLINE).returned();
+
+        assertThat(returnedEarly).as("""
+                await() returned while 100 tasks, started before 1 000 others, still waited for their gate: \
+                the group forgot threads that were still running. Forget only those that have ended (a \
+                started thread is alive until it has ended). %s""", KATA.hint(3)).isFalse();
+        assertThat(forgotten).as("""
+                the group still holds the thread of its first task, which had ended before 1 000 more tasks \
+                were started: a group that keeps every thread it ever started grows without bound (100 000 \
+                short tasks, 100 000 threads held until await()). Forget the threads that have ended: now and \
+                then, when the collection has grown, drop those that are no longer alive (a started thread is \
+                alive until it has ended, so await() need not join those). %s""", KATA.hint(3)).isTrue();
+    }
+
+    /** Runs a task that hands its thread over, waits until that thread has ended, and keeps only a weak reference. */
+    private WeakReference<Thread> threadOfAnEndedTask() throws InterruptedException {
+        SynchronousQueue<Thread> handOver = new SynchronousQueue<>();
+        group.go(() -> handOver.put(Thread.currentThread()));
+        Thread taskThread = handOver.take();
+        taskThread.join();
+        return new WeakReference<>(taskThread);
     }
 }

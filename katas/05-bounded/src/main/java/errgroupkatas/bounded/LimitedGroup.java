@@ -14,7 +14,10 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Fail fast: the first task that throws cancels the group. The other running tasks are
  * interrupted, callers waiting in {@code go} return without starting their task, and no task starts
- * any more. {@link #await()} reports that first failure.
+ * any more. {@link #await()} reports that first failure. A group that lost work never reports
+ * success: once it is cancelled (by a failure, or by the interrupt of a caller waiting in
+ * {@code go} or of an earlier {@code await()}), every {@code await()} that is not itself interrupted
+ * throws an {@link ExecutionException} whose cause is {@link #cancellationCause()}.
  *
  * <pre>{@code
  * var group = new LimitedGroup();
@@ -25,8 +28,15 @@ import java.util.concurrent.ExecutionException;
  * group.await();                                    // throws ExecutionException on the first failure
  * }</pre>
  *
- * <p>A group is for one batch of work: set the limit, start the tasks, await them. If you solved
- * kata 03, you may start from a copy of your own {@code ErrGroup}.
+ * <p>A group is reusable, like Go's zero {@code Group} with {@code SetLimit}: a successful
+ * {@code await()} does not cancel it, so the next batch may follow (change the limit, {@code go},
+ * {@code tryGo}, {@code await()} again). A cancelled group stays cancelled. The group forgets a
+ * task's thread once it has ended: however many tasks and batches it runs, it holds on to about as
+ * many threads as are running.
+ *
+ * <p>If you solved kata 03, you may start from a copy of your own {@code ErrGroup}, but kata 03's
+ * group is Go's {@code WithContext}: it is cancelled when {@code await()} returns, and this one
+ * must not be (see the kata's README).
  */
 public final class LimitedGroup {
 
@@ -52,7 +62,9 @@ public final class LimitedGroup {
     /**
      * Runs {@code task} on a new virtual thread, first blocking the caller until fewer than
      * {@code limit} tasks are active. If the group is cancelled (before or while the caller waits),
-     * returns at once without starting the task: the failure is {@link #await()}'s to report.
+     * returns at once without starting the task: {@link #await()} reports what cancelled the group.
+     * A task may call {@code go} on its own group; {@code await()} waits for those tasks too (at
+     * the limit it blocks like any caller, until a sibling frees a slot).
      *
      * @throws IllegalStateException the limit is 0: no slot would ever be free
      * @throws InterruptedException  the caller was interrupted while it waited for a slot; the task
@@ -75,27 +87,40 @@ public final class LimitedGroup {
     }
 
     /**
-     * Waits until every started task has ended (their threads too), then returns normally if none
-     * failed.
+     * Waits until every started task has ended (their threads too), then returns normally if the
+     * group is not cancelled: every task ran and returned normally. Does not cancel the group: the
+     * next batch may follow.
      *
-     * @throws ExecutionException   a task failed: {@code getCause()} is the very first failure,
-     *                              later failures are attached as suppressed; the interrupts the
+     * @throws ExecutionException   the group is cancelled: {@code getCause()} is
+     *                              {@link #cancellationCause()}, the very object (the first
+     *                              failure, or the interrupt that cancelled the group); every other
+     *                              real failure is attached as suppressed; the interrupts the
      *                              group's own cancellation caused are not reported
-     * @throws InterruptedException the awaiting thread was interrupted: the group is cancelled, its
-     *                              tasks are waited for, then this is thrown
+     * @throws InterruptedException this awaiting thread was interrupted: the group is cancelled
+     *                              (unless it already was), its tasks are waited for, then the first
+     *                              interrupt is thrown. The interrupt stays with this call: a later
+     *                              {@code await()} reports the group's cause.
      */
     public void await() throws ExecutionException, InterruptedException {
         throw new UnsupportedOperationException(
                 "TODO kata 05-bounded: implement LimitedGroup.await (see katas/05-bounded/README.md)");
     }
 
-    /** Whether the group was cancelled: a task failed, or a waiting caller was interrupted. */
+    /**
+     * Whether the group was cancelled: a task failed, or a caller waiting in {@code go} or in
+     * {@code await()} was interrupted. Once cancelled, always cancelled; a successful
+     * {@code await()} leaves it false.
+     */
     public boolean isCancelled() {
         throw new UnsupportedOperationException(
                 "TODO kata 05-bounded: implement LimitedGroup.isCancelled (see katas/05-bounded/README.md)");
     }
 
-    /** Why the group was cancelled: the first failure (or the interrupt); empty while it is not. */
+    /**
+     * Why the group was cancelled: what cancelled it first (the first failure, or the interrupt of a
+     * caller waiting in {@code go} or in {@code await()}), and never changes after; empty while it
+     * is not cancelled. A successful {@code await()} does not cancel the group.
+     */
     public Optional<Throwable> cancellationCause() {
         throw new UnsupportedOperationException(
                 "TODO kata 05-bounded: implement LimitedGroup.cancellationCause (see katas/05-bounded/README.md)");

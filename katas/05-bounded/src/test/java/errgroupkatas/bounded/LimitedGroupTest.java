@@ -10,11 +10,15 @@ import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Reachability;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
@@ -22,7 +26,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Kata 05, part 1 — Go's SetLimit and TryGo. Read top to bottom; make them green one by one. */
+/**
+ * Kata 05, part 1 — Go's SetLimit and TryGo. Read top to bottom; make them green one by one. Tests
+ * 18 and 19 port Go's own TestTryGo and TestGoLimit (golang.org/x/sync/errgroup).
+ */
 @DisplayName("Kata 05 — LimitedGroup: Go's SetLimit and TryGo")
 @Order(1)
 class LimitedGroupTest {
@@ -482,5 +489,236 @@ class LimitedGroupTest {
             batch.goAll(bounded::go, ids(n));
             bounded.await();
         });
+    }
+
+    /**
+     * Go's {@code TestTryGo}, ported: 42 tasks that each block on a hand-over (Go: an unbuffered
+     * channel) fill a limit of 42, and the 43rd {@code tryGo} is refused; once they are received
+     * and awaited, the group takes the next batch: {@code tryGo} again, a limit of 1 (one task, then
+     * a refusal), and a limit of 0, which refuses 1 024 tasks in a row.
+     */
+    @Test
+    @Order(18)
+    @DisplayName("Go's TestTryGo: tryGo fills the limit and refuses one more; after await the group takes the next batch, a new limit, and limit 0 refuses everything")
+    void goTestTryGo() throws InterruptedException {
+        int n = 42;
+        group.setLimit(n);
+        SynchronousQueue<Object> ch = new SynchronousQueue<>();
+        LimitedGroup.Task fn = () -> ch.put("token");
+
+        for (int i = 0; i < n; i++) {
+            assertThat(group.tryGo(fn)).as("TryGo should succeed but got fail at %d-th call; %s", i, KATA.hint(1))
+                    .isTrue();
+        }
+        assertThat(group.tryGo(fn)).as("TryGo is expected to fail but succeeded (%d tasks hold all %d slots); %s", n,
+                n, KATA.hint(1)).isFalse();
+        receive(ch, n);
+        awaitReturns(1);
+
+        assertThat(group.isCancelled()).as("isCancelled() after a successful await(): a LimitedGroup is reusable,"
+                + " like Go's zero Group with SetLimit (kata 03's ErrGroup is cancelled here, as Go's WithContext is:"
+                + " do not copy that rule); %s", KATA.hint(3)).isFalse();
+        assertThat(group.tryGo(fn)).as("TryGo should succeed after all goroutines (after await())").isTrue();
+        receive(ch, 1);
+        awaitReturns(1);
+
+        group.setLimit(1); // switch limit
+        assertThat(group.tryGo(fn)).as("TryGo with limit 1 and no task active").isTrue();
+        assertThat(group.tryGo(fn)).as("TryGo with limit 1 and one task active").isFalse();
+        receive(ch, 1);
+        awaitReturns(1);
+
+        group.setLimit(0); // block all calls
+        int accepted = 0;
+        for (int i = 0; i < 1 << 10; i++) {
+            accepted += group.tryGo(fn) ? 1 : 0;
+        }
+        assertThat(accepted).as("tasks tryGo accepted of 1 024 with limit 0").isZero();
+        awaitReturns(1);
+    }
+
+    /** Receives {@code n} hand-overs from the tasks blocked in {@code ch.put}, failing if one does not come. */
+    private void receive(SynchronousQueue<Object> ch, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            assertThat(ch.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("hand-over %d of %d from the started tasks: a task tryGo accepted did not run", i + 1, n)
+                    .isNotNull();
+        }
+    }
+
+    /** Go's {@code TestGoLimit}, ported: 1 025 tasks with limit 10; a task that sees more than 10 active fails. */
+    @Test
+    @Order(19)
+    @DisplayName("Go's TestGoLimit: 1 025 tasks with limit 10 never see more than 10 active")
+    void goTestGoLimit() {
+        int limit = 10;
+        group.setLimit(limit);
+        AtomicInteger active = new AtomicInteger();
+
+        Outcome<Void> outcome = Tasks.call("go() of 1 025 tasks, then await()", 1, () -> {
+            for (int i = 0; i <= 1 << 10; i++) {
+                group.go(Tasks.countingActive(active, limit));
+            }
+            group.await();
+        }).awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("await() after 1 025 tasks with limit %d: a task saw more than %d active;"
+                + " %s", limit, limit, KATA.hint(1)).isNull();
+    }
+
+    @Test
+    @Order(20)
+    @DisplayName("a successful await does not cancel the group, unlike kata 03's ErrGroup: the next batch runs; a cancelled group stays cancelled, also after await")
+    void reusableUntilCancelled() {
+        Gate fail = tasks.failing(1003);
+        group.setLimit(2);
+        goAllThenAwait(3, ids(2)).awaitWithin(DEADLINE).returned();
+
+        assertThat(group.isCancelled()).as("isCancelled() after a successful await(): the group is reusable, like"
+                + " Go's zero Group with SetLimit (kata 03's ErrGroup, Go's WithContext, is cancelled here: do not copy"
+                + " that rule); %s", KATA.hint(3)).isFalse();
+        assertThat(group.cancellationCause()).as("cancellationCause() after a successful await()").isEmpty();
+        var second = goAllThenAwait(3, List.of(1003L, 1004L));
+        second.awaitFakeCall(log, "profile(1003)", DEADLINE);
+        fail.open();
+        Throwable thrown = second.awaitWithin(DEADLINE).threw(ExecutionException.class);
+
+        assertThat(log.calls("profile(1003)")).as("the second batch's task must run: the first await() must not"
+                + " have cancelled the group; %s%n%s", KATA.hint(3), log.timeline()).hasSize(1);
+        assertThat(thrown).as("await() of the second batch, after profile(1003) failed")
+                .isInstanceOf(ExecutionException.class);
+        assertThat(group.isCancelled()).as("isCancelled() after the failed batch was awaited: a cancelled group"
+                + " stays cancelled").isTrue();
+        assertThat(group.tryGo(tasks.lookup(1005))).as("tryGo() on a group whose failed batch was awaited").isFalse();
+        Throwable again = Tasks.call("a later await()", 3, group::await).showing(log).awaitWithin(DEADLINE)
+                .threw(ExecutionException.class);
+        assertThat(again).as("a later await() of the cancelled group: still the failure")
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(log.firstFailed().failure());
+        assertThat(log.calls("profile(1005)")).as("a task given to the cancelled group").isEmpty();
+    }
+
+    @Test
+    @Order(21)
+    @DisplayName("a group that dropped work never reports success: after an interrupted go, await throws ExecutionException whose cause is that interrupt")
+    void droppedWorkIsNeverASuccess() {
+        tasks.gate(List.of(1001L)); // never opened
+        group.setLimit(1);
+        assertThat(group.tryGo(tasks.lookup(1001))).as("tryGo with the slot free").isTrue();
+        log.awaitInFlight(1, DEADLINE);
+        var waiting = Tasks.call("a caller waiting in go() for profile(1002)", 3, () -> group.go(tasks.lookup(1002)))
+                .showing(log);
+        waiting.awaitBlocked(DEADLINE);
+        var interrupted = Tasks.call("a caller waiting in go() for profile(1003)", 3, () -> group.go(tasks.lookup(1003)))
+                .showing(log);
+        interrupted.awaitBlocked(DEADLINE);
+        interrupted.interrupt();
+        Throwable interrupt = interrupted.awaitWithin(DEADLINE).threw(InterruptedException.class);
+        waiting.awaitWithin(DEADLINE).returned(); // its task dropped: the group is cancelled
+        Outcome<Void> awaited = Tasks.call("the caller of await()", 3, group::await).showing(log).awaitWithin(DEADLINE);
+
+        assertThat(interrupt).as("go() of the interrupted caller; %s", KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(log.calls()).extracting(Call::name).as("profile(1001) was interrupted, profile(1002) and"
+                + " profile(1003) were dropped%n%s", log.timeline()).containsExactly("profile(1001)");
+        assertThat(awaited.threw(ExecutionException.class)).as("""
+                await() after the group dropped profile(1002) and profile(1003) and interrupted profile(1001): \
+                no task failed, yet none did its work; a group that lost work must never report success. It \
+                throws an ExecutionException whose cause is what cancelled the group (its cancellationCause(), \
+                the interrupted caller's InterruptedException). %s""", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(interrupt)
+                .isSameAs(group.cancellationCause().orElseThrow());
+    }
+
+    @Test
+    @Order(22)
+    @DisplayName("an interrupted await keeps the interrupt to itself: a later await that nobody interrupts reports the failure")
+    void interruptStaysWithItsAwait() {
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L)); // never opened
+        Gate cleanup = Gate.closed("cleanup(1002)");
+        group.setLimit(2);
+        assertThat(group.tryGo(tasks.lookup(1001))).isTrue();
+        assertThat(group.tryGo(tasks.cleaningUp(1002, cleanup))).isTrue();
+        log.awaitInFlight(2, DEADLINE);
+        fail.open();
+        log.awaitCall("cleanup(1002)", DEADLINE); // profile(1001) failed, and the failure interrupted profile(1002)
+        var interrupted = Tasks.call("an await() whose thread is interrupted", 3, () -> {
+            Thread.currentThread().interrupt(); // the parent is cancelled as it calls await()
+            group.await();
+        }).showing(log);
+        Tasks.awaitInterruptReached(interrupted, log, 3);
+        cleanup.open();
+        Throwable first = interrupted.awaitWithin(DEADLINE).threw(InterruptedException.class);
+        Throwable later = Tasks.call("a later await()", 3, group::await).showing(log).awaitWithin(DEADLINE)
+                .threw(ExecutionException.class);
+
+        Throwable failure = log.firstFailed().failure();
+        assertThat(first).as("await() of an interrupted thread; %s", KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(later).as("""
+                a later await(), from a thread nobody interrupted, after profile(1001) failed: the interrupt \
+                belonged to the earlier call; this one reports the failure, as an ExecutionException whose \
+                cause is that very failure. %s""", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(failure);
+    }
+
+    @Test
+    @Order(23)
+    @DisplayName("a long-lived group forgets the threads of tasks that have ended, and only those: 1 000 tasks later, it no longer holds the first task's thread, and await still waits for the tasks that run")
+    void forgetsEndedThreads() {
+        Gate held = Gate.closed("100 tasks held");
+        WeakReference<Thread> first = KATA.withHint(3).call("go() of a task that hands its thread over",
+                this::threadOfAnEndedTask).awaitWithin(DEADLINE).returned();
+        Tasks.call("go() of 100 held tasks, then 1 000 more that end at once", 3, () -> {
+            for (int i = 0; i < 100; i++) {
+                group.go(held::pass);
+            }
+            for (int i = 0; i < 1_000; i++) {
+                group.go(() -> { });
+            }
+        }).awaitWithin(DEADLINE).returned();
+        boolean forgotten = Reachability.awaitCollected(first, DEADLINE);
+        var call = Tasks.call("the caller of await()", 3, group::await).showing(log);
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        held.open();
+        call.awaitWithin(DEADLINE).returned();
+
+        assertThat(returnedEarly).as("""
+                await() returned while 100 tasks, started before 1 000 others, still waited for their gate: \
+                the group forgot threads that were still running. Forget only those that have ended (a \
+                started thread is alive until it has ended). %s""", KATA.hint(3)).isFalse();
+        assertThat(forgotten).as("""
+                the group still holds the thread of its first task, which had ended before 1 000 more tasks \
+                were started: a group that keeps every thread it ever started grows without bound, batch after \
+                batch. Forget the threads that have ended: now and then, when the collection has grown, drop \
+                those that are no longer alive (a started thread is alive until it has ended, so await() need \
+                not join those). %s""", KATA.hint(3)).isTrue();
+    }
+
+    /** Runs a task that hands its thread over, waits until that thread has ended, and keeps only a weak reference. */
+    private WeakReference<Thread> threadOfAnEndedTask() throws InterruptedException {
+        SynchronousQueue<Thread> handOver = new SynchronousQueue<>();
+        group.go(() -> handOver.put(Thread.currentThread()));
+        Thread taskThread = handOver.take();
+        taskThread.join();
+        return new WeakReference<>(taskThread);
+    }
+
+    @Test
+    @Order(24)
+    @DisplayName("interrupted again while its tasks stop, await still waits for them, and throws the interrupt that cancelled the group")
+    void awaitInterruptedAgainStillWaits() {
+        tasks.gate(List.of(1001L)); // never opened
+        Gate cleanup = Gate.closed("cleanup(1001)");
+        var call = Tasks.call("the caller of go() and await()", 3, () -> {
+            group.go(tasks.cleaningUp(1001, cleanup));
+            group.await();
+        }).showing(log);
+        Tasks.interruptTwiceWhileATaskCleansUp(call, log, cleanup, 3);
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        cleanup.open();
+        Outcome<Void> outcome = call.awaitWithin(DEADLINE);
+
+        Tasks.assertStillWaitedAndThrewTheFirst(returnedEarly, outcome, group.cancellationCause(), log, 3);
     }
 }

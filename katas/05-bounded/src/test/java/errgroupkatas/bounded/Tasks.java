@@ -9,6 +9,7 @@ import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Parking;
 import errgroupkatas.support.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -243,5 +245,67 @@ final class Tasks {
         assertThat(thrown.getSuppressed()).as("the ExecutionException's suppressed exceptions: the later real failure"
                 + " (profile(1002)'s), but not profile(1003)'s InterruptedException, which the group's own"
                 + " cancellation caused; %s%n%s", KATA.hint(3), log.timeline()).containsExactly(later);
+    }
+
+    /**
+     * The task of Go's {@code TestGoLimit}: counts itself into {@code active}, fails if it then sees
+     * more than {@code limit} active (leaving the count as it is, as Go's does), sleeps a microsecond
+     * to give the others the chance to count themselves in, and counts itself out.
+     */
+    static Lookup countingActive(AtomicInteger active, int limit) {
+        return () -> {
+            int n = active.incrementAndGet();
+            if (n > limit) {
+                throw new IllegalStateException("saw " + n + " active tasks; want ≤ " + limit);
+            }
+            Thread.sleep(Duration.ofNanos(1_000)); // give other tasks a chance to increment active
+            active.decrementAndGet();
+        };
+    }
+
+    /**
+     * Waits until {@code call}'s thread, interrupted before it called {@code await()}, is parked in
+     * a wait that an interrupt ends: it got there only after a wait of {@code await()} threw, so
+     * the interrupt has reached the call, and the test may let the group's tasks end. Fails,
+     * showing {@code log} and pointing to {@code hint}, if the call ends first or never waits.
+     */
+    static void awaitInterruptReached(KataCall<?> call, CallLog log, int hint) {
+        boolean waiting = call.watchFor(() -> Parking.inInterruptibleWait(call.thread()), DEADLINE);
+        assertThat(waiting).as("await() of an interrupted thread while a task still cleans up: it must wait for"
+                + " that task (the first wait throws InterruptedException at once; cancel, and wait again), but it"
+                + " ended first or never waited.%n%s%s", log.timeline(), KATA.hint(hint)).isTrue();
+    }
+
+    /**
+     * Interrupts {@code call}'s thread, which gave its group {@link #cleaningUp} of 1001 and awaits
+     * it, once while profile(1001) runs, and again once that first interrupt has cancelled the group
+     * (cleanup(1001) started) and {@code await()} waits again: the second interrupt reaches a wait of
+     * {@code await()}, never a lock, while the task still holds {@code cleanup}'s gate. Its own
+     * failures (the call never waited again) point to {@code hint}.
+     */
+    static void interruptTwiceWhileATaskCleansUp(KataCall<?> call, CallLog log, Gate cleanup, int hint) {
+        call.awaitFakeCall(log, "profile(1001)", DEADLINE);
+        call.interrupt();
+        call.awaitFakeCall(log, "cleanup(1001)", DEADLINE); // the first interrupt cancelled the group
+        awaitInterruptReached(call, log, hint);
+        call.interrupt();
+    }
+
+    /**
+     * Asserts what an {@code await()} interrupted twice did: it did not return while a task still
+     * cleaned up ({@code returnedEarly}), and then, in {@code outcome}, threw the first interrupt,
+     * the group's cause. Its failures point to {@code hint}.
+     */
+    static void assertStillWaitedAndThrewTheFirst(boolean returnedEarly, Outcome<?> outcome,
+            java.util.Optional<Throwable> cause, CallLog log, int hint) {
+        assertThat(returnedEarly).as("await() ended while cleanup(1001) still ran: the second interrupt got out of"
+                + " a wait. The group is already cancelled; another interrupt changes nothing: keep catching it while"
+                + " you wait, until every task has ended.%n%s%s", log.timeline(), KATA.hint(hint)).isFalse();
+        Throwable thrown = outcome.threw(InterruptedException.class);
+        assertThat(thrown).as("await() after two interrupts; %s", KATA.hint(hint))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(thrown).as("await() threw another InterruptedException than the one that cancelled the group (its"
+                + " cancellationCause()): keep the first, as you keep the first failure; %s", KATA.hint(hint))
+                .isSameAs(cause.orElseThrow());
     }
 }

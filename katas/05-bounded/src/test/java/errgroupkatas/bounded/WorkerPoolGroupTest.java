@@ -12,15 +12,19 @@ import errgroupkatas.support.CallLog;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
+import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Kata 05, part 2 — kratos' GOMAXPROCS: a fixed pool of workers and a queue. */
+/** Kata 05, part 2 — kratos' GOMAXPROCS: a fixed pool of workers and a queue. Test 13 ports Go's TestGoLimit. */
 @DisplayName("Kata 05 — WorkerPoolGroup: kratos' GOMAXPROCS")
 @Order(2)
 class WorkerPoolGroupTest {
@@ -321,5 +325,212 @@ class WorkerPoolGroupTest {
             batch.goAll(pool::go, ids(n));
             pool.await();
         });
+    }
+
+    /** Go's {@code TestGoLimit}, ported to the pool: 1 025 tasks on 10 workers; a task that sees more than 10 active fails. */
+    @Test
+    @Order(13)
+    @DisplayName("Go's TestGoLimit on 10 workers: 1 025 tasks never see more than 10 active")
+    void goTestGoLimit() {
+        int workers = 10;
+        WorkerPoolGroup group = new WorkerPoolGroup(workers);
+        AtomicInteger active = new AtomicInteger();
+
+        Outcome<Void> outcome = Tasks.call("go() of 1 025 tasks, then await()", 2, () -> {
+            for (int i = 0; i <= 1 << 10; i++) {
+                group.go(Tasks.countingActive(active, workers));
+            }
+            group.await();
+        }).awaitWithin(DEADLINE);
+
+        assertThat(outcome.thrown()).as("await() after 1 025 tasks on %d workers: a task saw more than %d active;"
+                + " %s", workers, workers, KATA.hint(2)).isNull();
+    }
+
+    @Test
+    @Order(14)
+    @DisplayName("await ends the batch without cancelling the pool: after a success it is not cancelled; after a failure it stays cancelled")
+    void awaitDoesNotCancel() {
+        WorkerPoolGroup succeeded = new WorkerPoolGroup(2);
+        goAll(3, succeeded, List.of(1001L));
+        awaitCall(3, succeeded).awaitWithin(DEADLINE).returned();
+        Gate fail = tasks.failing(1002);
+        WorkerPoolGroup failed = new WorkerPoolGroup(2);
+        goAll(3, failed, List.of(1002L));
+        log.awaitInFlight(1, DEADLINE);
+        fail.open();
+        Throwable thrown = awaitCall(3, failed).awaitWithin(DEADLINE).threw(ExecutionException.class);
+
+        assertThat(succeeded.isCancelled()).as("isCancelled() after a successful await(): the batch is over (go()"
+                + " throws), but nothing cancelled the pool (kata 03's ErrGroup, Go's WithContext, is cancelled here:"
+                + " do not copy that rule); %s", KATA.hint(3)).isFalse();
+        assertThat(succeeded.cancellationCause()).as("cancellationCause() after a successful await()").isEmpty();
+        assertThat(thrown).isInstanceOf(ExecutionException.class);
+        assertThat(failed.isCancelled()).as("isCancelled() after a failed batch was awaited").isTrue();
+        assertThat(failed.cancellationCause()).as("cancellationCause() after a failed batch was awaited")
+                .containsSame(log.firstFailed().failure());
+    }
+
+    /** A task that records itself as {@code parent}, waits for {@code gate}, then gives {@code child} to its own pool. */
+    private Tasks.Lookup parent(WorkerPoolGroup group, Gate gate, Tasks.Lookup child) {
+        return () -> {
+            log.play("parent", Reply.when(gate));
+            group.go(child);
+        };
+    }
+
+    @Test
+    @Order(15)
+    @DisplayName("a task may call go on its own pool before the owner calls await: await waits for that task too")
+    void taskGoesBeforeOwnerAwaits() {
+        Gate parentGoes = Gate.closed("parent");
+        tasks.gate(List.of(1002L));
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+
+        goEach(2, group, parent(group, parentGoes, tasks.lookup(1002)));
+        log.awaitCall("parent", DEADLINE);
+        parentGoes.open();
+        log.awaitCall("profile(1002)", DEADLINE); // queued by the parent, before the owner calls await()
+        var call = awaitCall(2, group);
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        tasks.open(1002);
+        Throwable thrown = call.awaitWithin(DEADLINE).thrown();
+
+        assertThat(thrown).as("await() after a task gave profile(1002) to its own pool; %s", KATA.hint(2)).isNull();
+        assertThat(returnedEarly).as("await() returned while profile(1002), queued by a task, still ran; %s%n%s",
+                KATA.hint(2), log.timeline()).isFalse();
+    }
+
+    @Test
+    @Order(16)
+    @DisplayName("a task may call go on its own pool after the owner entered await: the same as before, the task runs and await waits for it")
+    void taskGoesAfterOwnerAwaits() {
+        Gate parentGoes = Gate.closed("parent");
+        tasks.gate(List.of(1002L));
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+        AtomicBoolean inAwait = new AtomicBoolean();
+
+        var call = Tasks.call("the owner: go(parent), then await()", 2, () -> {
+            group.go(parent(group, parentGoes, tasks.lookup(1002)));
+            inAwait.set(true);
+            group.await();
+        }).showing(log);
+        call.awaitFakeCall(log, "parent", DEADLINE);
+        Tasks.awaitThat(inAwait::get, "the owner to call await()", log, 2, DEADLINE);
+        call.awaitBlocked(DEADLINE); // the owner waits inside await(), the parent is held by its gate
+        parentGoes.open();
+        call.awaitFakeCall(log, "profile(1002)", DEADLINE);
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        tasks.open(1002);
+        Throwable thrown = call.awaitWithin(DEADLINE).thrown();
+
+        assertThat(thrown).as("""
+                await() after a task gave profile(1002) to its own pool while the owner was inside await(): \
+                the batch is not over while a task runs (it may add more), so go() must queue the task, as it \
+                does before await() is called; one behaviour on every schedule. %s""", KATA.hint(2)).isNull();
+        assertThat(returnedEarly).as("await() returned while profile(1002), queued by a task, still ran; %s%n%s",
+                KATA.hint(2), log.timeline()).isFalse();
+    }
+
+    @Test
+    @Order(17)
+    @DisplayName("a worker starts each task with its interrupt status clear: a task that returns interrupted does not fail the next one")
+    void interruptDoesNotLeakIntoTheNextTask() {
+        Gate returns = Gate.closed("task-1 returns with its interrupt status set");
+        WorkerPoolGroup group = new WorkerPoolGroup(1);
+
+        goEach(2, group, () -> {
+            log.play("task-1", Reply.when(returns));
+            Thread.currentThread().interrupt();
+        }, tasks.lookup(1002));
+        log.awaitCall("task-1", DEADLINE); // profile(1002) waits in the queue for the same worker
+        returns.open();
+        Throwable thrown = awaitCall(2, group).awaitWithin(DEADLINE).thrown();
+
+        assertThat(thrown).as("""
+                await() after task-1 returned with its own interrupt status set and profile(1002) ran next on \
+                the same worker: the interrupt was task-1's business, and it leaked into profile(1002), which \
+                failed with an InterruptedException nobody caused. Clear the worker's interrupt status before \
+                each task (Thread.interrupted()), as ThreadPoolExecutor does, where the group's cancellation \
+                cannot be lost (under the lock, before taking the task). %s%n%s""", KATA.hint(2), log.timeline())
+                .isNull();
+        assertThat(log.calls("profile(1002)")).extracting(Call::outcome).containsExactly(Call.Outcome.RETURNED);
+    }
+
+    @Test
+    @Order(18)
+    @DisplayName("a pool whose await was interrupted never reports success: a later await throws ExecutionException whose cause is that interrupt")
+    void interruptedPoolNeverReportsSuccess() {
+        tasks.gate(List.of(1001L)); // never opened
+        WorkerPoolGroup group = new WorkerPoolGroup(1);
+
+        goAll(3, group, List.of(1001L, 1002L));
+        log.awaitInFlight(1, DEADLINE);
+        var call = awaitCall(3, group);
+        call.interrupt();
+        Throwable interrupt = call.awaitWithin(DEADLINE).threw(InterruptedException.class);
+        Throwable later = Tasks.call("a later await()", 3, group::await).showing(log).awaitWithin(DEADLINE)
+                .threw(ExecutionException.class);
+
+        assertThat(interrupt).as("await() of an interrupted caller; %s", KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(later).as("""
+                a later await(), from a thread nobody interrupted: no task failed, but the interrupt cancelled \
+                the pool, interrupted profile(1001) and dropped profile(1002); a group that lost work must never \
+                report success. It throws an ExecutionException whose cause is what cancelled the group (its \
+                cancellationCause(), the interrupt). %s""", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(interrupt)
+                .isSameAs(group.cancellationCause().orElseThrow());
+    }
+
+    @Test
+    @Order(19)
+    @DisplayName("an interrupted await keeps the interrupt to itself: a later await that nobody interrupts reports the failure")
+    void interruptStaysWithItsAwait() {
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L)); // never opened
+        Gate cleanup = Gate.closed("cleanup(1002)");
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+
+        goEach(3, group, tasks.lookup(1001), tasks.cleaningUp(1002, cleanup));
+        log.awaitInFlight(2, DEADLINE);
+        fail.open();
+        log.awaitCall("cleanup(1002)", DEADLINE); // profile(1001) failed, and the failure interrupted profile(1002)
+        var interrupted = Tasks.call("an await() whose thread is interrupted", 3, () -> {
+            Thread.currentThread().interrupt(); // the parent is cancelled as it calls await()
+            group.await();
+        }).showing(log);
+        Tasks.awaitInterruptReached(interrupted, log, 3);
+        cleanup.open();
+        Throwable first = interrupted.awaitWithin(DEADLINE).threw(InterruptedException.class);
+        Throwable later = Tasks.call("a later await()", 3, group::await).showing(log).awaitWithin(DEADLINE)
+                .threw(ExecutionException.class);
+
+        assertThat(first).as("await() of an interrupted thread; %s", KATA.hint(3))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(later).as("""
+                a later await(), from a thread nobody interrupted, after profile(1001) failed: the interrupt \
+                belonged to the earlier call; this one reports the failure, as an ExecutionException whose \
+                cause is that very failure. %s""", KATA.hint(3))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(log.firstFailed().failure());
+    }
+
+    @Test
+    @Order(20)
+    @DisplayName("interrupted again while its tasks stop, await still waits for them, and throws the interrupt that cancelled the group")
+    void awaitInterruptedAgainStillWaits() {
+        tasks.gate(List.of(1001L)); // never opened
+        Gate cleanup = Gate.closed("cleanup(1001)");
+        WorkerPoolGroup group = new WorkerPoolGroup(1);
+        var call = Tasks.call("the caller of go() and await()", 3, () -> {
+            group.go(tasks.cleaningUp(1001, cleanup));
+            group.await();
+        }).showing(log);
+        Tasks.interruptTwiceWhileATaskCleansUp(call, log, cleanup, 3);
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        cleanup.open();
+        Outcome<Void> outcome = call.awaitWithin(DEADLINE);
+
+        Tasks.assertStillWaitedAndThrewTheFirst(returnedEarly, outcome, group.cancellationCause(), log, 3);
     }
 }

@@ -1,9 +1,12 @@
 package errgroupkatas.bounded;
 
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,7 +22,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Fail fast: the first task that throws cancels the group. The other running tasks are
  * interrupted, callers waiting in {@code go} return without starting their task, and no task starts
- * any more. {@link #await()} reports that first failure.
+ * any more. {@link #await()} reports that first failure. A group that lost work never reports
+ * success: once it is cancelled (by a failure, or by the interrupt of a caller waiting in
+ * {@code go} or of an earlier {@code await()}), every {@code await()} that is not itself interrupted
+ * throws an {@link ExecutionException} whose cause is {@link #cancellationCause()}.
  *
  * <pre>{@code
  * var group = new LimitedGroup();
@@ -30,7 +36,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * group.await();                                    // throws ExecutionException on the first failure
  * }</pre>
  *
- * <p>A group is for one batch of work: set the limit, start the tasks, await them.
+ * <p>A group is reusable, like Go's zero {@code Group} with {@code SetLimit}: a successful
+ * {@code await()} does not cancel it (unlike kata 03's {@code ErrGroup}, which is Go's
+ * {@code WithContext}), so the next batch may follow (change the limit, {@code go}, {@code tryGo},
+ * {@code await()} again). A cancelled group stays cancelled. The group forgets a task's thread once
+ * it has ended: however many tasks and batches it runs, it holds on to about as many threads as
+ * are running.
  */
 public final class LimitedGroup {
 
@@ -40,16 +51,21 @@ public final class LimitedGroup {
         void run() throws Exception;
     }
 
+    /** start() looks for ended threads to forget once it holds this many (then twice as many as it kept). */
+    private static final int FORGET_AT_LEAST = 64;
+
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever a slot is freed or the group is cancelled. */
     private final Condition changed = lock.newCondition();
     private final Thread.Builder threads = Thread.ofVirtual().name("limited-group-task-", 1);
-    private final List<Thread> started = new ArrayList<>();
-    private final List<Throwable> laterFailures = new ArrayList<>();
+    /** The threads that may still run: start() forgets those that have ended, await() those it joined. */
+    private final Set<Thread> started = new LinkedHashSet<>();
+    /** Every real failure, the first first; the ones that are not the cause are await()'s suppressed. */
+    private final List<Throwable> failures = new ArrayList<>();
     /** No limit is a limit that no count of active tasks ever reaches. */
     private int limit = Integer.MAX_VALUE;
     private int active;
-    private Throwable firstFailure;
+    private int forgetAt = FORGET_AT_LEAST;
     private volatile Throwable cancellationCause;
 
     /**
@@ -76,7 +92,9 @@ public final class LimitedGroup {
     /**
      * Runs {@code task} on a new virtual thread, first blocking the caller until fewer than
      * {@code limit} tasks are active. If the group is cancelled (before or while the caller waits),
-     * returns at once without starting the task: the failure is {@link #await()}'s to report.
+     * returns at once without starting the task: {@link #await()} reports what cancelled the group.
+     * A task may call {@code go} on its own group; {@code await()} waits for those tasks too (at
+     * the limit it blocks like any caller, until a sibling frees a slot).
      *
      * @throws IllegalStateException the limit is 0: no slot would ever be free
      * @throws InterruptedException  the caller was interrupted while it waited for a slot; the task
@@ -128,6 +146,10 @@ public final class LimitedGroup {
 
     /** Takes a slot and starts the task's thread; the caller holds the lock. */
     private void start(Task task) {
+        if (started.size() >= forgetAt) {
+            started.removeIf(t -> !t.isAlive()); // ended for good: a started thread is alive until it ends
+            forgetAt = Math.max(FORGET_AT_LEAST, started.size() + started.size());
+        }
         active++;
         started.add(threads.start(() -> run(task)));
     }
@@ -159,12 +181,8 @@ public final class LimitedGroup {
             if (t instanceof InterruptedException && cancellationCause != null) {
                 return; // our own cancellation, not a failure
             }
-            if (firstFailure == null) {
-                firstFailure = t;
-                cancel(t);
-            } else {
-                laterFailures.add(t);
-            }
+            failures.add(t);
+            cancel(t);
         } finally {
             lock.unlock();
         }
@@ -191,25 +209,31 @@ public final class LimitedGroup {
     }
 
     /**
-     * Waits until every started task has ended (their threads too), then returns normally if none
-     * failed.
+     * Waits until every started task has ended (their threads too), then returns normally if the
+     * group is not cancelled: every task ran and returned normally. Does not cancel the group: the
+     * next batch may follow.
      *
-     * @throws ExecutionException   a task failed: {@code getCause()} is the very first failure,
-     *                              later failures are attached as suppressed; the interrupts the
+     * @throws ExecutionException   the group is cancelled: {@code getCause()} is
+     *                              {@link #cancellationCause()}, the very object (the first
+     *                              failure, or the interrupt that cancelled the group); every other
+     *                              real failure is attached as suppressed; the interrupts the
      *                              group's own cancellation caused are not reported
-     * @throws InterruptedException the awaiting thread was interrupted: the group is cancelled, its
-     *                              tasks are waited for, then this is thrown
+     * @throws InterruptedException this awaiting thread was interrupted: the group is cancelled
+     *                              (unless it already was), its tasks are waited for, then the first
+     *                              interrupt is thrown. The interrupt stays with this call: a later
+     *                              {@code await()} reports the group's cause.
      */
     public void await() throws ExecutionException, InterruptedException {
         InterruptedException interrupted = null;
-        int joined = 0;
-        for (Thread next; (next = startedThread(joined)) != null; ) {
+        for (Thread next; (next = oldestStarted()) != null; ) {
             try {
                 next.join();
-                joined++;
+                forget(next);
             } catch (InterruptedException e) {
-                interrupted = e; // thrown once every thread has ended
-                cancel(e);
+                if (interrupted == null) {
+                    interrupted = e; // this call's, thrown once every thread has ended
+                    cancel(e);
+                }
             }
         }
         if (interrupted != null) {
@@ -217,10 +241,10 @@ public final class LimitedGroup {
         }
         lock.lock();
         try {
-            if (firstFailure != null) {
-                ExecutionException e = new ExecutionException("a task of the group failed: " + firstFailure,
-                        firstFailure);
-                laterFailures.forEach(e::addSuppressed);
+            Throwable cause = cancellationCause;
+            if (cause != null) {
+                ExecutionException e = new ExecutionException("the group did not succeed: " + cause, cause);
+                failures.stream().filter(f -> f != cause).forEach(e::addSuppressed);
                 throw e;
             }
         } finally {
@@ -229,24 +253,43 @@ public final class LimitedGroup {
     }
 
     /**
-     * The {@code i}th thread the group started, or null if it started fewer: a caller waiting in
-     * go() may still start one while await() joins the first ones.
+     * The oldest thread the group started and await() has not joined yet, or null: a caller waiting
+     * in go() (or a task) may still start one while await() joins the others.
      */
-    private Thread startedThread(int i) {
+    private Thread oldestStarted() {
         lock.lock();
         try {
-            return i < started.size() ? started.get(i) : null;
+            Iterator<Thread> oldest = started.iterator();
+            return oldest.hasNext() ? oldest.next() : null;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Whether the group was cancelled: a task failed, or a waiting caller was interrupted. */
+    /** Forgets a thread await() joined: it has ended. */
+    private void forget(Thread ended) {
+        lock.lock();
+        try {
+            started.remove(ended);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the group was cancelled: a task failed, or a caller waiting in {@code go} or in
+     * {@code await()} was interrupted. Once cancelled, always cancelled; a successful
+     * {@code await()} leaves it false.
+     */
     public boolean isCancelled() {
         return cancellationCause != null;
     }
 
-    /** Why the group was cancelled: the first failure (or the interrupt); empty while it is not. */
+    /**
+     * Why the group was cancelled: what cancelled it first (the first failure, or the interrupt of a
+     * caller waiting in {@code go} or in {@code await()}), and never changes after; empty while it
+     * is not cancelled. A successful {@code await()} does not cancel the group.
+     */
     public Optional<Throwable> cancellationCause() {
         return Optional.ofNullable(cancellationCause);
     }
