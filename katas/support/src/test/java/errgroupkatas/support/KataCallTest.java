@@ -103,7 +103,7 @@ class KataCallTest {
         var call = PLANTED.withHint(3).call("stuckCall on a closed latch", () -> LeakyCode.stuckCall(new CountDownLatch(1)));
 
         assertThatThrownBy(() -> call.awaitWithin(Duration.ofMillis(50)))
-                .hasMessageContaining("Hint: see hint 3 in katas/00-planted/README.md");
+                .hasMessageContaining("Hint: hint 3 of kata 00-planted: mvn -q -Phint -Dkata=00 -Dhint=3 (or h in the coach)");
         assertThatThrownBy(() -> PLANTED.withHint(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PLANTED.withHint(4)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -140,7 +140,7 @@ class KataCallTest {
         assertThatThrownBy(() -> outcome.threw(InterruptedException.class))
                 .isInstanceOf(AssertionError.class)
                 .hasMessage("friendsOf(1) returned normally (an empty List) instead of throwing InterruptedException.\n"
-                        + "Hint: see hint 1 in katas/00-planted/README.md\n");
+                        + "Hint: hint 1 of kata 00-planted: mvn -q -Phint -Dkata=00 -Dhint=1 (or h in the coach)\n");
         assertThatThrownBy(outcome::threw).hasMessageStartingWith(
                 "friendsOf(1) returned normally (an empty List) instead of throwing.\n");
         var nothing = PLANTED.withHint(1).call("await()", () -> null).awaitWithin(Duration.ofSeconds(2));
@@ -177,7 +177,7 @@ class KataCallTest {
                 .hasMessageStartingWith("friendsOf(1) returned normally (an empty List) instead of throwing"
                         + " InterruptedException.\nThe caller's interrupt status was still set")
                 .hasMessageContaining("ExecutorService.close()")
-                .hasMessageEndingWith("Hint: see hint 3 in katas/00-planted/README.md\n");
+                .hasMessageEndingWith("Hint: hint 3 of kata 00-planted: mvn -q -Phint -Dkata=00 -Dhint=3 (or h in the coach)\n");
     }
 
     @Test
@@ -186,7 +186,7 @@ class KataCallTest {
         assertThatThrownBy(() -> PLANTED.withHint(1).thrownBy("new StringBuilder(1)", IllegalArgumentException.class,
                 () -> new StringBuilder(1)))
                 .hasMessage("new StringBuilder(1) returned normally instead of throwing IllegalArgumentException.\n"
-                        + "Hint: see hint 1 in katas/00-planted/README.md\n");
+                        + "Hint: hint 1 of kata 00-planted: mvn -q -Phint -Dkata=00 -Dhint=1 (or h in the coach)\n");
         assertThat(PLANTED.withHint(1).thrownBy("new StringBuilder(-1)", NegativeArraySizeException.class,
                 () -> new StringBuilder(-1))).isInstanceOf(NegativeArraySizeException.class);
     }

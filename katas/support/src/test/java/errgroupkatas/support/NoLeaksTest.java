@@ -33,7 +33,7 @@ class NoLeaksTest {
         assertThat(reported.getMessage())
                 .startsWith("Lost errors: 1 thread started by the kata code died of an exception nothing caught.")
                 .contains("died of java.lang.AssertionError: planted: a panic", "LeakyCode.panic", "<- kata code",
-                        "Hint: see hint 1 in katas/00-planted/README.md")
+                        "Hint: hint 1 of kata 00-planted: mvn -q -Phint -Dkata=00 -Dhint=1 (or h in the coach)")
                 .endsWith("The test failed too, most likely because of it:\nExpecting actual not to be null");
         // After the test: the lost error was reported already, so it is not attached a second time.
         assertThatCode(() -> noLeaks.afterEach(context(reported))).doesNotThrowAnyException();
