@@ -65,6 +65,11 @@ class FriendsHandlerTest {
     @Order(2)
     final Kata.NoLeaks noLeaks = KATA.noLeaks();
 
+    /** Every test also fails if friendsOf leaves its caller's interrupt status set, whatever the outcome. */
+    @RegisterExtension
+    @Order(3)
+    final Kata.CallerStatus callerStatus = KATA.callerStatus().pointingToHint(3);
+
     final CallLog log = new CallLog();
     final FakeFriendService friends = new FakeFriendService(log);
     final FakeProfileService profiles = new FakeProfileService(log);
@@ -77,7 +82,7 @@ class FriendsHandlerTest {
 
     private KataCall<List<User>> friendsOfUser(int mappers) {
         FriendsHandler handler = new FriendsHandler(friends, profiles, mappers);
-        return KATA.call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log);
+        return callerStatus.watch(KATA.call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER)).showing(log));
     }
 
     /**

@@ -53,6 +53,9 @@ class DashboardAggregatorTest {
 
     @RegisterExtension
     final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    /** Every test also fails if aggregate leaves its caller's interrupt status set, whatever the outcome. */
+    @RegisterExtension
+    final Kata.CallerStatus callerStatus = KATA.callerStatus().pointingToHint(2);
 
     final CallLog log = new CallLog();
     final FakeProfileService profiles = new FakeProfileService(log);
@@ -67,7 +70,7 @@ class DashboardAggregatorTest {
     }
 
     private KataCall<String> start(DashboardAggregator dashboard) {
-        return KATA.call(() -> dashboard.aggregate(USER)).showing(log);
+        return callerStatus.watch(KATA.call(() -> dashboard.aggregate(USER)).showing(log));
     }
 
     /** The call has ended, interrupted, at the moment aggregate returned: asserted at once, never waited for. */
@@ -228,7 +231,8 @@ class DashboardAggregatorTest {
             var orders = new FakeOrderService(log).replying(slow.equals("profile") ? never : late);
             var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
 
-            Outcome<String> outcome = KATA.call(() -> dashboard.aggregate(USER)).showing(log).awaitWithin(DEADLINE);
+            Outcome<String> outcome = callerStatus.watch(KATA.call(() -> dashboard.aggregate(USER)).showing(log))
+                    .awaitWithin(DEADLINE);
 
             String setup = (slow.equals("profile") ? "profile answers after 500 ms, orders never"
                     : "orders answer after 500 ms, profile never") + ", timeout 1000 ms";
@@ -257,7 +261,8 @@ class DashboardAggregatorTest {
             var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(Duration.ofMillis(200)),
                     withLogger(logger));
 
-            Throwable thrown = KATA.call(() -> dashboard.aggregate(USER)).showing(log).awaitWithin(DEADLINE).threw();
+            Throwable thrown = callerStatus.watch(KATA.call(() -> dashboard.aggregate(USER)).showing(log))
+                    .awaitWithin(DEADLINE).threw();
 
             assertThat(thrown).as("the %s never answers, the other service at once; timeout 200 ms: the"
                     + " TimeoutException must say what the dashboard was still waiting for; %s", missing, KATA.hint(3))

@@ -36,6 +36,9 @@ class DashboardDegradeTest {
 
     @RegisterExtension
     final Kata.NoLeaks noLeaks = KATA.noLeaks();
+    /** Every test also fails if aggregateOrDegrade leaves its caller's interrupt status set. */
+    @RegisterExtension
+    final Kata.CallerStatus callerStatus = KATA.callerStatus().pointingToHint(2);
 
     final CallLog log = new CallLog();
     final FakeProfileService profiles = new FakeProfileService(log);
@@ -44,7 +47,7 @@ class DashboardDegradeTest {
 
     private KataCall<String> start(Duration timeout) {
         var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
-        return KATA.call(() -> dashboard.aggregateOrDegrade(USER)).showing(log);
+        return callerStatus.watch(KATA.call(() -> dashboard.aggregateOrDegrade(USER)).showing(log));
     }
 
     /** The call has ended, interrupted, at the moment aggregateOrDegrade returned. */

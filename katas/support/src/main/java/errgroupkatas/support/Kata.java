@@ -1,6 +1,8 @@
 package errgroupkatas.support;
 
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -50,6 +52,14 @@ public record Kata(String id, String packageName) {
      */
     public NoLeaks noLeaks() {
         return new NoLeaks(this);
+    }
+
+    /**
+     * A JUnit extension that fails a test if a kata call it {@linkplain CallerStatus#watch watches}
+     * ended, returned or threw, with its caller's interrupt status set.
+     */
+    public CallerStatus callerStatus() {
+        return new CallerStatus(this);
     }
 
     /**
@@ -110,6 +120,64 @@ public record Kata(String id, String packageName) {
         public NoLeaks pointingToHint(int number) {
             this.leakHint = number;
             return this;
+        }
+    }
+
+    /**
+     * Fails a test if a kata call it watches ended with its caller's interrupt status set, whatever
+     * the outcome: a value, a failure, or the {@link InterruptedException} of an interrupted caller.
+     * Kata code interrupts the threads it started, never its caller; an interrupt status left set
+     * makes the caller's next blocking call (the next request on a pooled thread) throw for an
+     * interrupt that nobody sent, or that was answered already. A test that failed already is not
+     * checked: its own failure comes first.
+     *
+     * <pre>{@code
+     * @RegisterExtension final Kata.CallerStatus callerStatus = KATA.callerStatus();
+     * var call = callerStatus.watch(KATA.call(() -> handler.friendsOf(USER)));
+     * }</pre>
+     */
+    public static final class CallerStatus implements AfterEachCallback {
+        private final Kata kata;
+        private final List<KataCall<?>> calls = new CopyOnWriteArrayList<>();
+        private int hint = 3;
+
+        private CallerStatus(Kata kata) {
+            this.kata = kata;
+        }
+
+        /** Checks {@code call}'s caller after the test, if the call has ended by then; returns it. */
+        public <T> KataCall<T> watch(KataCall<T> call) {
+            calls.add(call);
+            return call;
+        }
+
+        /** Which of the kata's hints a failure points to (3 by default). */
+        public CallerStatus pointingToHint(int number) {
+            this.hint = number;
+            return this;
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            if (context.getExecutionException().isEmpty()) {
+                assertCallersUninterrupted();
+            }
+        }
+
+        /** Fails if a watched call that has ended left its caller's interrupt status set. */
+        public void assertCallersUninterrupted() {
+            for (KataCall<?> call : calls) {
+                call.outcomeIfDone().filter(KataCall.Outcome::interruptFlagLeft).ifPresent(o -> {
+                    String ended = o.thrown() != null ? "threw " + o.thrown() : "returned";
+                    throw new AssertionError("Expected " + o.description() + " to leave its caller's interrupt"
+                            + " status clear, but it " + ended + " with the status set.\nKata code interrupts the"
+                            + " threads it started, never its caller: a status left set makes the caller's next"
+                            + " blocking call throw InterruptedException for an interrupt that nobody sent. An"
+                            + " interrupted caller is answered by the InterruptedException it gets; do not also set"
+                            + " the status again (the JDK's blocking methods clear it when they throw).\n"
+                            + kata.hint(hint));
+                });
+            }
         }
     }
 }

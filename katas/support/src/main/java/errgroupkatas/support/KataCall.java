@@ -2,6 +2,7 @@ package errgroupkatas.support;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,11 @@ public final class KataCall<T> {
     /** Whether the call has returned or thrown. */
     public boolean isDone() {
         return done.getCount() == 0;
+    }
+
+    /** How the call ended, or empty while it runs: never waits. */
+    public Optional<Outcome<T>> outcomeIfDone() {
+        return isDone() ? Optional.of(outcome) : Optional.empty();
     }
 
     /**

@@ -93,4 +93,27 @@ class KataCallTest {
                 .hasMessageContaining("Hint: see hint 2 in katas/00-planted/README.md");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
+
+    @Test
+    @DisplayName("a watched call that ends with its caller's interrupt status set fails the check, whatever it returned")
+    void watchesTheCallersInterruptStatus() {
+        Kata.CallerStatus status = PLANTED.callerStatus();
+        var clean = status.watch(PLANTED.call("the clean call", () -> "clean"));
+        clean.awaitWithin(Duration.ofSeconds(2));
+        status.assertCallersUninterrupted();
+
+        var leftSet = status.watch(PLANTED.call("the call that interrupts its caller", () -> {
+            Thread.currentThread().interrupt();
+            return "done";
+        }));
+        var stillRunning = status.watch(PLANTED.call(() -> LeakyCode.stuckCall(new CountDownLatch(1))));
+        assertThat(leftSet.awaitWithin(Duration.ofSeconds(2)).interruptFlagLeft()).isTrue();
+        assertThatThrownBy(status::assertCallersUninterrupted)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Expected the call that interrupts its caller to leave its caller's interrupt"
+                        + " status clear, but it returned with the status set")
+                .hasMessageContaining("katas/00-planted/README.md");
+        stillRunning.interrupt();
+        assertThat(stillRunning.awaitWithin(Duration.ofSeconds(2)).thrown()).isInstanceOf(InterruptedException.class);
+    }
 }
