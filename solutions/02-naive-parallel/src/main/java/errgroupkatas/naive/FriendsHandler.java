@@ -13,8 +13,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -92,26 +90,53 @@ public final class FriendsHandler {
         AtomicReference<FriendsException> firstFailure = new AtomicReference<>();
 
         List<User> result = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            threads.execute(() -> produce(userId, cursor, ids, firstFailure));
+        List<Thread> threads = new ArrayList<>(mappers + 1);
+        try {
+            threads.add(Thread.ofVirtual().name("producer").start(() -> produce(userId, cursor, ids, firstFailure)));
             for (int i = 0; i < mappers; i++) {
-                threads.execute(() -> map(ids, users, mappersLeft, firstFailure));
+                threads.add(Thread.ofVirtual().name("mapper-" + i)
+                        .start(() -> map(ids, users, mappersLeft, firstFailure)));
             }
-            try {
-                for (Optional<User> user = users.take(); user.isPresent(); user = users.take()) {
-                    result.add(user.get());
-                }
-            } finally {
-                // After the end of the results nothing runs any more and this is a no-op; on an
-                // interrupt it stops the producer and the mappers wherever they wait.
-                threads.shutdownNow();
+            for (Optional<User> user = users.take(); user.isPresent(); user = users.take()) {
+                result.add(user.get());
             }
-        } // close() waits until every thread has ended
+        } catch (Throwable e) { // an interrupt (or a thread that could not start): stop the others where they wait
+            threads.forEach(Thread::interrupt);
+            joinAll(threads);
+            throw e;
+        }
+        // The end of the results: every thread has done its work, but may not have ended yet.
+        if (joinAll(threads)) {
+            throw new InterruptedException("friendsOf(" + userId + ") was interrupted while its threads ended");
+        }
         FriendsException failure = firstFailure.get();
         if (failure != null) {
             throw failure;
         }
         return result;
+    }
+
+    /**
+     * Waits until every one of {@code threads} has ended: a task that is done is not a thread that
+     * has ended (an executor's {@code close()} returns in between). An interrupt meanwhile does not
+     * stop the wait: it interrupts every one of them, and the wait goes on.
+     *
+     * @return whether the calling thread was interrupted meanwhile (its interrupt status is clear)
+     */
+    private static boolean joinAll(List<Thread> threads) {
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    threads.forEach(Thread::interrupt);
+                }
+            }
+        }
+        return interrupted;
     }
 
     /** The producer: every id into the queue, then one end-of-stream marker per mapper. */
