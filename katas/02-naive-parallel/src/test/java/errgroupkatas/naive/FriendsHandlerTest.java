@@ -22,6 +22,7 @@ import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
 import errgroupkatas.support.LeakDetector;
+import errgroupkatas.support.LingeringProfileService;
 import errgroupkatas.support.Reply;
 import java.time.Duration;
 import java.util.HashMap;
@@ -407,20 +408,38 @@ class FriendsHandlerTest {
         Gate never = gate("profile lookups that never answer");
         friends.with(USER, FakeFriendService.friendIds(6));
         profiles.byDefault(Reply.when(never));
+        // Once interrupted, a lookup lingers until the test lets it end: the handler must wait for it.
+        Gate release = gate("the interrupted lookups may end");
+        var lingering = new LingeringProfileService(profiles, release);
+        FriendsHandler handler = new FriendsHandler(friends, lingering, MAPPERS);
+        var call = callerStatus.watch(KATA.call("friendsOf(" + USER + ")", () -> handler.friendsOf(USER))
+                .showing(log));
 
-        var call = friendsOfUser(MAPPERS);
         awaitLookupsInFlight(call, 6, "All 6 lookups should be in flight. " + KATA.hint(1));
         call.interrupt();
+        lingering.awaitLingeringOrDone(call, DEADLINE, () -> "The caller was interrupted " + DEADLINE.toMillis()
+                + " ms ago while 6 lookups waited for answers that never come, but no lookup was interrupted and"
+                + " friendsOf did not return: the handler must interrupt its threads (Thread.interrupt on each,"
+                + " or an executor's shutdownNow()).\n" + log.timeline() + KATA.hint(3));
+        // The interrupted lookups cannot end before the test opens the gate, so a correct handler cannot
+        // return in the window (it costs it only time).
+        boolean returnedWhileALookupLingered = call.watchFor(call::isDone, WATCH);
+        release.open();
         Outcome<List<User>> outcome = call.awaitWithin(DEADLINE);
 
         assertThat(outcome.thrown())
                 .as("an interrupt must reach the caller as InterruptedException, not wrapped, not swallowed; %s",
                         KATA.hint(3))
                 .isInstanceOf(InterruptedException.class);
+        assertThat(returnedWhileALookupLingered).as("""
+                friendsOf threw while lookups it had interrupted were still running (the test held them back \
+                once interrupted): interrupting its threads is not enough, it must wait until every one has \
+                ended (join them) before it throws.
+                %s%s""", log.timeline(), KATA.hint(3)).isFalse();
         List<Call> lookups = log.calls("profile(");
         assertThat(lookups).as("""
                 The caller was interrupted while 6 lookups waited for answers that never come: the handler must \
-                interrupt its threads (an executor's shutdownNow()) and wait for them before it throws.
+                interrupt its threads and wait for them before it throws.
                 %s%s""", log.timeline(), KATA.hint(3)).allSatisfy(c -> assertThat(c.interrupted()).isTrue());
     }
 }

@@ -90,7 +90,7 @@ public final class FriendsHandler {
         AtomicReference<FriendsException> firstFailure = new AtomicReference<>();
 
         List<User> result = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>(mappers + 1);
+        List<Thread> threads = new ArrayList<>();
         try {
             threads.add(Thread.ofVirtual().name("producer").start(() -> produce(userId, cursor, ids, firstFailure)));
             for (int i = 0; i < mappers; i++) {
@@ -100,14 +100,14 @@ public final class FriendsHandler {
             for (Optional<User> user = users.take(); user.isPresent(); user = users.take()) {
                 result.add(user.get());
             }
+            // The end of the results: every thread has done its work, but may not have ended yet.
+            for (Thread thread : threads) {
+                thread.join();
+            }
         } catch (Throwable e) { // an interrupt (or a thread that could not start): stop the others where they wait
             threads.forEach(Thread::interrupt);
             joinAll(threads);
             throw e;
-        }
-        // The end of the results: every thread has done its work, but may not have ended yet.
-        if (joinAll(threads)) {
-            throw new InterruptedException("friendsOf(" + userId + ") was interrupted while its threads ended");
         }
         FriendsException failure = firstFailure.get();
         if (failure != null) {
@@ -118,25 +118,21 @@ public final class FriendsHandler {
 
     /**
      * Waits until every one of {@code threads} has ended: a task that is done is not a thread that
-     * has ended (an executor's {@code close()} returns in between). An interrupt meanwhile does not
-     * stop the wait: it interrupts every one of them, and the wait goes on.
-     *
-     * @return whether the calling thread was interrupted meanwhile (its interrupt status is clear)
+     * has ended (an executor's {@code close()} returns in between). Deaf to interrupts: the caller
+     * is leaving with an exception already, and must not leave before its threads.
      */
-    private static boolean joinAll(List<Thread> threads) {
-        boolean interrupted = false;
+    private static void joinAll(List<Thread> threads) {
         for (Thread thread : threads) {
-            while (true) {
+            boolean ended = false;
+            while (!ended) {
                 try {
                     thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    threads.forEach(Thread::interrupt);
+                    ended = true;
+                } catch (InterruptedException again) {
+                    // Already leaving: wait on.
                 }
             }
         }
-        return interrupted;
     }
 
     /** The producer: every id into the queue, then one end-of-stream marker per mapper. */
