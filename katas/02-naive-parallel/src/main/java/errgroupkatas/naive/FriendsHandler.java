@@ -56,7 +56,9 @@ public final class FriendsHandler {
      *
      * <p>Interruption: if the calling thread is interrupted while it waits, this method
      * interrupts the threads it started, waits for them to end, and throws
-     * {@link InterruptedException}.
+     * {@link InterruptedException}, its interrupt status clear (as the JDK's blocking methods leave
+     * it). It interrupts only the threads it started, never its caller: whatever the outcome, it
+     * never leaves the caller's interrupt status set.
      */
     public List<User> friendsOf(long userId) throws FriendsException, InterruptedException {
         throw new UnsupportedOperationException(

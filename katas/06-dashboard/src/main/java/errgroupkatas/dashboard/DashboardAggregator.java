@@ -77,8 +77,12 @@ public final class DashboardAggregator {
      *       still missing ({@code "profile service"} or {@code "order service"}).</li>
      *   <li>Both of these are logged at {@code ERROR}, with the exception, before it is thrown;
      *       nothing is swallowed: a failed dashboard never returns a partial line.</li>
-     *   <li>The calling thread is interrupted: throws {@link InterruptedException} (not wrapped).</li>
+     *   <li>The calling thread is interrupted: throws {@link InterruptedException} (not wrapped), its
+     *       interrupt status clear, as the JDK's blocking methods leave it.</li>
      * </ul>
+     *
+     * <p>Whatever the outcome, it never leaves the caller's interrupt status set: it interrupts the
+     * calls' threads, never its caller's.
      */
     public String aggregate(long userId) throws DashboardException, TimeoutException, InterruptedException {
         throw new UnsupportedOperationException(

@@ -36,6 +36,9 @@ class DashboardDegradeTest {
 
     @RegisterExtension
     final Kata.NoLeaks noLeaks = KATA.noLeaks(2);
+    /** Every test also fails if aggregateOrDegrade leaves its caller's interrupt status set. */
+    @RegisterExtension
+    final Kata.CallerStatus callerStatus = KATA.callerStatus(2);
 
     final CallLog log = new CallLog();
     final FakeProfileService profiles = new FakeProfileService(log);
@@ -45,8 +48,8 @@ class DashboardDegradeTest {
     /** Starts aggregateOrDegrade(USER); its failures cite {@code hint}, the one that helps with the test. */
     private KataCall<String> start(Duration timeout, int hint) {
         var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
-        return KATA.withHint(hint).call("aggregateOrDegrade(" + USER + ")", () -> dashboard.aggregateOrDegrade(USER))
-                .showing(log);
+        return callerStatus.watch(KATA.withHint(hint).call("aggregateOrDegrade(" + USER + ")",
+                () -> dashboard.aggregateOrDegrade(USER)).showing(log));
     }
 
     /** The call has ended, interrupted, at the moment aggregateOrDegrade returned. */

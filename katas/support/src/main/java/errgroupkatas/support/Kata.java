@@ -3,6 +3,7 @@ package errgroupkatas.support;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -112,6 +113,15 @@ public record Kata(String id, String packageName) {
     }
 
     /**
+     * A JUnit extension that fails a test if a kata call it {@linkplain CallerStatus#watch watches}
+     * ended, returned or threw, with its caller's interrupt status set, pointing to hint {@code
+     * hint}: the one whose text helps with the caller's interrupt in the class's tests.
+     */
+    public CallerStatus callerStatus(int hint) {
+        return new CallerStatus(this, withHint(hint).hint());
+    }
+
+    /**
      * Fails a test that leaves a thread behind or loses an error: snapshots the threads before
      * each test and, after it, asserts that none started since is still alive
      * ({@link LeakDetector}), then that none of them died of an exception nothing caught
@@ -208,6 +218,59 @@ public record Kata(String id, String packageName) {
             }
             if (leak != null) {
                 throw leak;
+            }
+        }
+    }
+
+    /**
+     * Fails a test if a kata call it watches ended with its caller's interrupt status set, whatever
+     * the outcome: a value, a failure, or the {@link InterruptedException} of an interrupted caller.
+     * Kata code interrupts the threads it started, never its caller; an interrupt status left set
+     * makes the caller's next blocking call (the next request on a pooled thread) throw for an
+     * interrupt that nobody sent, or that was answered already. A test that failed already is not
+     * checked: its own failure comes first.
+     *
+     * <pre>{@code
+     * @RegisterExtension final Kata.CallerStatus callerStatus = KATA.callerStatus(3);
+     * var call = callerStatus.watch(KATA.withHint(2).call("friendsOf(1)", () -> handler.friendsOf(USER)));
+     * }</pre>
+     */
+    public static final class CallerStatus implements AfterEachCallback {
+        private final Kata kata;
+        private final List<KataCall<?>> calls = new CopyOnWriteArrayList<>();
+        private final int hint;
+
+        private CallerStatus(Kata kata, int hint) {
+            this.kata = kata;
+            this.hint = hint;
+        }
+
+        /** Checks {@code call}'s caller after the test, if the call has ended by then; returns it. */
+        public <T> KataCall<T> watch(KataCall<T> call) {
+            calls.add(call);
+            return call;
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            if (context.getExecutionException().isEmpty()) {
+                assertCallersUninterrupted();
+            }
+        }
+
+        /** Fails if a watched call that has ended left its caller's interrupt status set. */
+        public void assertCallersUninterrupted() {
+            for (KataCall<?> call : calls) {
+                call.outcomeIfDone().filter(KataCall.Outcome::interruptFlagLeft).ifPresent(o -> {
+                    String ended = o.thrown() != null ? "threw " + o.thrown() : "returned";
+                    throw new AssertionError("Expected " + o.description() + " to leave its caller's interrupt"
+                            + " status clear, but it " + ended + " with the status set.\nKata code interrupts the"
+                            + " threads it started, never its caller: a status left set makes the caller's next"
+                            + " blocking call throw InterruptedException for an interrupt that nobody sent. An"
+                            + " interrupted caller is answered by the InterruptedException it gets; do not also set"
+                            + " the status again (the JDK's blocking methods clear it when they throw).\n"
+                            + kata.hint(hint));
+                });
             }
         }
     }

@@ -3,6 +3,7 @@ package errgroupkatas.support;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -92,6 +93,11 @@ public final class KataCall<T> {
     /** Whether the call has returned or thrown. */
     public boolean isDone() {
         return done.getCount() == 0;
+    }
+
+    /** How the call ended, or empty while it runs: never waits. */
+    public Optional<Outcome<T>> outcomeIfDone() {
+        return isDone() ? Optional.of(outcome) : Optional.empty();
     }
 
     /**

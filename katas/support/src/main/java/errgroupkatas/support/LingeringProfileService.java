@@ -21,7 +21,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * <pre>{@code
  * Gate release = Gate.closed("the cancelled profile call may end");
  * var lingering = new LingeringProfileService(profiles, release);
- * var call = KATA.call(...);                            // the kata call, which will cancel the lookup
+ * var call = KATA.withHint(2).call("aggregate(1)", ...); // the kata call, which will cancel the lookup
  * lingering.awaitLingeringOrDone(call, bound, () -> "it did not cancel the lookup" + log.timeline());
  * boolean returnedMeanwhile = call.watchFor(call::isDone, window); // it must wait for the lookup
  * release.open();

@@ -190,4 +190,30 @@ class KataCallTest {
         assertThat(PLANTED.withHint(1).thrownBy("new StringBuilder(-1)", NegativeArraySizeException.class,
                 () -> new StringBuilder(-1))).isInstanceOf(NegativeArraySizeException.class);
     }
+
+    @Test
+    @DisplayName("a watched call that ends with its caller's interrupt status set fails the check, whatever it returned")
+    void watchesTheCallersInterruptStatus() {
+        Kata.CallerStatus status = PLANTED.callerStatus(2);
+        var clean = status.watch(PLANTED.withHint(1).call("the clean call", () -> "clean"));
+        clean.awaitWithin(Duration.ofSeconds(2));
+        status.assertCallersUninterrupted();
+
+        var leftSet = status.watch(PLANTED.withHint(1).call("the call that interrupts its caller", () -> {
+            Thread.currentThread().interrupt();
+            return "done";
+        }));
+        var stillRunning = status.watch(PLANTED.withHint(1).call(() -> LeakyCode.stuckCall(new CountDownLatch(1))));
+        assertThat(leftSet.awaitWithin(Duration.ofSeconds(2)).interruptFlagLeft()).isTrue();
+        assertThatThrownBy(status::assertCallersUninterrupted)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Expected the call that interrupts its caller to leave its caller's interrupt"
+                        + " status clear, but it returned with the status set")
+                .hasMessageEndingWith("Hint: see hint 2 in katas/00-planted/README.md");
+        stillRunning.interrupt();
+        assertThat(stillRunning.awaitWithin(Duration.ofSeconds(2)).threw(InterruptedException.class))
+                .isInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() -> PLANTED.callerStatus(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PLANTED.callerStatus(4)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -13,8 +13,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -73,7 +71,9 @@ public final class FriendsHandler {
      *
      * <p>Interruption: if the calling thread is interrupted while it waits, this method
      * interrupts the threads it started, waits for them to end, and throws
-     * {@link InterruptedException}.
+     * {@link InterruptedException}, its interrupt status clear (as the JDK's blocking methods leave
+     * it). It interrupts only the threads it started, never its caller: whatever the outcome, it
+     * never leaves the caller's interrupt status set.
      */
     public List<User> friendsOf(long userId) throws FriendsException, InterruptedException {
         FriendIdCursor cursor;
@@ -90,27 +90,50 @@ public final class FriendsHandler {
         AtomicReference<FriendsException> firstFailure = new AtomicReference<>();
 
         List<User> result = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            threads.execute(() -> produce(userId, cursor, ids, firstFailure));
+        List<Thread> threads = new ArrayList<>();
+        try {
+            threads.add(Thread.ofVirtual().name("producer").start(() -> produce(userId, cursor, ids, firstFailure)));
             for (int i = 0; i < mappers; i++) {
-                threads.execute(() -> map(ids, users, mappersLeft, firstFailure));
+                threads.add(Thread.ofVirtual().name("mapper-" + i)
+                        .start(() -> map(ids, users, mappersLeft, firstFailure)));
             }
-            try {
-                for (Optional<User> user = users.take(); user.isPresent(); user = users.take()) {
-                    Stall.stall(); // ALTERNATIVE: between a take and the next
-                    result.add(user.get());
-                }
-            } finally {
-                // After the end of the results nothing runs any more and this is a no-op; on an
-                // interrupt it stops the producer and the mappers wherever they wait.
-                threads.shutdownNow();
+            for (Optional<User> user = users.take(); user.isPresent(); user = users.take()) {
+                Stall.stall(); // ALTERNATIVE: between a take and the next
+                result.add(user.get());
             }
-        } // close() waits until every thread has ended
+            // The end of the results: every thread has done its work, but may not have ended yet.
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } catch (Throwable e) { // an interrupt (or a thread that could not start): stop the others where they wait
+            threads.forEach(Thread::interrupt);
+            joinAll(threads);
+            throw e;
+        }
         FriendsException failure = firstFailure.get();
         if (failure != null) {
             throw failure;
         }
         return result;
+    }
+
+    /**
+     * Waits until every one of {@code threads} has ended: a task that is done is not a thread that
+     * has ended (an executor's {@code close()} returns in between). Deaf to interrupts: the caller
+     * is leaving with an exception already, and must not leave before its threads.
+     */
+    private static void joinAll(List<Thread> threads) {
+        for (Thread thread : threads) {
+            boolean ended = false;
+            while (!ended) {
+                try {
+                    thread.join();
+                    ended = true;
+                } catch (InterruptedException again) {
+                    // Already leaving: wait on.
+                }
+            }
+        }
     }
 
     /** The producer: every id into the queue, then one end-of-stream marker per mapper. */
