@@ -209,7 +209,7 @@ class KataCallTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Expected the call that interrupts its caller to leave its caller's interrupt"
                         + " status clear, but it returned with the status set")
-                .hasMessageEndingWith("Hint: see hint 2 in katas/00-planted/README.md");
+                .hasMessageEndingWith("Hint: hint 2 of kata 00-planted: mvn -q -Phint -Dkata=00 -Dhint=2 (or h in the coach)");
         stillRunning.interrupt();
         assertThat(stillRunning.awaitWithin(Duration.ofSeconds(2)).threw(InterruptedException.class))
                 .isInstanceOf(InterruptedException.class);
