@@ -48,7 +48,7 @@ public final class KataApi {
             "java.lang.ClassLoader", "java.lang.Process", "java.lang.ProcessBuilder", "java.lang.ProcessHandle",
             "java.lang.Module", "java.lang.ModuleLayer", "java.lang.Package", "java.lang.StackWalker",
             "java.lang.SecurityManager", "java.lang.System$LoggerFinder", "java.util.ServiceLoader",
-            "java.util.Formatter");
+            "java.util.ResourceBundle", "java.util.Formatter");
 
     /**
      * Classes kata code may use only through these members (methods and fields by name;
@@ -136,7 +136,7 @@ public final class KataApi {
             return "the tests own the threads' class loaders and uncaught-exception handler: set a handler"
                     + " on a thread you start, never the default one";
         }
-        if (owner.matches("java\\.lang\\.ClassLoader(\\$.*)?|java\\.util\\.ServiceLoader(\\$.*)?")
+        if (owner.matches("java\\.lang\\.ClassLoader(\\$.*)?|java\\.util\\.(ServiceLoader|ResourceBundle)(\\$.*)?")
                 || name.equals("java.lang.Class.forName")) {
             return "class loading is refused: kata code uses the classes it was compiled with";
         }
