@@ -18,9 +18,10 @@ import java.util.List;
  * @param startedAt   when grading started
  * @param wallTime    how long grading took
  * @param kataTimeout the time limit of each kata's test JVM
+ * @param symlinks    the submission's symbolic links (relative paths), none of them followed
  */
 public record GradeReport(Path submission, Path pristine, Path baseline, List<KataGrade> katas, TamperCheck.Report tamper,
-        String jdk, Instant startedAt, Duration wallTime, Duration kataTimeout) {
+        String jdk, Instant startedAt, Duration wallTime, Duration kataTimeout, List<String> symlinks) {
 
     /** The behaviour points earned, over every kata. */
     public int points() {
