@@ -43,9 +43,11 @@ import java.util.stream.Stream;
  *       with the JVM.</li>
  * </ul>
  * What a sandbox cannot stop is kata code that reads the key out of the harness's memory in the same
- * JVM (reflection on the harness, {@code sun.misc.Unsafe}, the foreign-memory API, a heap dump): only
- * refusing those APIs in the submission's classes before any kata code runs closes that (issue 14,
- * item 2: a scan of the compiled classes).
+ * JVM (reflection on the harness, method handles, {@code sun.misc.Unsafe}, the foreign-memory API, a
+ * heap dump): the grader's scan of the submission's compiled classes
+ * ({@code errgroupkatas.tools.grade.ClassFileScan}, the {@code KataApi} allow-list) refuses those
+ * APIs before any kata code runs, and only then does the grader start this run. Printing on
+ * {@code System.out}, which the allow-list permits, is left, and without the key it forges nothing.
  */
 public final class ConfinedKataRun {
 

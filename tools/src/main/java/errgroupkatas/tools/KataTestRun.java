@@ -48,8 +48,12 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * no result file is written (the plan's result file fields are ignored): before any kata class
  * loads, the first line of standard input is read as the run's key, and each result line goes to
  * standard output as {@code \n<key>\t<variant>\t<result line>\n}, through a stream of this class's
- * own (a {@code System.setOut} by kata code does not divert it). Kata code shares that output, but
- * a line without the key is not a result, and the key exists only in this class's memory. After
+ * own (a {@code System.setOut} by kata code does not divert it). Kata code shares that output
+ * ({@code System.out} is on the katas' allow-list), but a line without the key is not a result, and
+ * the key exists only in this class's memory: kata code could read it only through reflection, method
+ * handles, {@code Unsafe}, foreign memory or the process's own files, and the grader's class-file scan
+ * ({@code ClassFileScan}, the {@code KataApi} allow-list) refuses a submission that uses any of them
+ * before it runs. After
  * the last variant a {@code <key>\tdone} line is written, and the JVM halts only once standard
  * input ends: the grader looks at the processes still running in the meantime.
  */
@@ -145,11 +149,13 @@ public final class KataTestRun {
 
     private static void runVariant(Path testClasses, String variant, String mainClasspath, Path resultFile,
             String tests, ResultChannel channel) throws IOException {
+        // The tests first: a main class with a test's name never stands in for it (the grader also
+        // refuses such a submission before it runs). Support and story come from the parent.
         List<URL> urls = new ArrayList<>();
+        urls.add(testClasses.toUri().toURL());
         for (String entry : mainClasspath.split(File.pathSeparator)) {
             urls.add(Path.of(entry).toUri().toURL());
         }
-        urls.add(testClasses.toUri().toURL());
         // Not closed: threads a wrong variant leaked may still load classes from it.
         URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new), KataTestRun.class.getClassLoader());
         Thread self = Thread.currentThread();

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nam
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -13,13 +14,21 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.BaseStream;
@@ -94,9 +103,21 @@ public final class KataRules {
                     .because("kata 01 is the baseline the later katas improve on: one call at a time, on the"
                             + " caller's thread, so its cost is n·110 ms. Concurrency comes in kata 02"));
 
+    /**
+     * Kata code uses only the katas' API ({@link KataApi}): the grader's class-file scan refuses a
+     * submission that breaks this rule before any of its code runs, so the rule says it first.
+     */
+    public static final KataRule ONLY_THE_KATA_API = new KataRule(
+            "uses only the katas' API: no reflection, files, network, processes or System.exit",
+            classes().should(useOnlyTheKataApi())
+                    .because("kata code may use java.util.concurrent, java.util, java.time, java.lang's ordinary"
+                            + " classes, threads, System.Logger and the story, and nothing that reaches outside its"
+                            + " JVM or around the tests; the grader refuses a submission that does (see the README's"
+                            + " rules)"));
+
     /** The rules every kata keeps. */
     public static final List<KataRule> COMMON = List.of(
-            NO_EXIT, NO_THREAD_STOP, NO_PRINT_STACK_TRACE, NO_COMMON_POOL, NO_TEST_DEPENDENCIES);
+            NO_EXIT, NO_THREAD_STOP, NO_PRINT_STACK_TRACE, NO_COMMON_POOL, NO_TEST_DEPENDENCIES, ONLY_THE_KATA_API);
 
     private KataRules() {
     }
@@ -109,6 +130,65 @@ public final class KataRules {
                     && t.getName().endsWith("Async")
                     && (params.isEmpty() || !params.getLast().isAssignableTo(java.util.concurrent.Executor.class));
         });
+    }
+
+    /**
+     * Each use (a call, a method reference, a field access, a constructor, a supertype) that
+     * {@link KataApi#refusal} refuses is a violation. A use whose owner is one of the checked
+     * classes is judged where its member is declared: in the checked classes (allowed, their own
+     * code is checked in turn) or in the first supertype outside them ({@code this.getContextClassLoader()}
+     * in a subclass of {@code Thread} is {@code Thread}'s).
+     */
+    private static ArchCondition<JavaClass> useOnlyTheKataApi() {
+        return new ArchCondition<>("use only the katas' API (KataApi)") {
+            private final Map<String, JavaClass> checked = new HashMap<>();
+
+            @Override
+            public void init(Collection<JavaClass> allObjectsToTest) {
+                allObjectsToTest.forEach(c -> checked.put(c.getName(), c));
+            }
+
+            @Override
+            public void check(JavaClass c, ConditionEvents events) {
+                c.getRawSuperclass().ifPresent(s -> judgeSupertype(c, s, events));
+                c.getRawInterfaces().forEach(i -> judgeSupertype(c, i, events));
+                for (JavaAccess<?> access : c.getAccessesFromSelf()) {
+                    JavaClass owner = access.getTargetOwner();
+                    String member = access.getTarget().getName();
+                    Optional<String> refusal = refusal(owner, member);
+                    refusal.ifPresent(why -> events.add(SimpleConditionEvent.violated(access,
+                            access.getOrigin().getFullName() + " uses " + owner.getName() + "." + member + " in "
+                                    + access.getSourceCodeLocation() + ": " + why)));
+                }
+            }
+
+            private void judgeSupertype(JavaClass c, JavaClass supertype, ConditionEvents events) {
+                if (!checked.containsKey(supertype.getName())) {
+                    KataApi.refusal(supertype.getName(), "").ifPresent(why -> events.add(SimpleConditionEvent
+                            .violated(c, c.getName() + " extends " + supertype.getName() + " in "
+                                    + c.getSourceCodeLocation() + ": " + why)));
+                }
+            }
+
+            private Optional<String> refusal(JavaClass owner, String member) {
+                JavaClass at = owner.isArray() ? null : owner;
+                String name = owner.isArray() ? "java.lang.Object" : owner.getName();
+                while (at != null && checked.containsKey(at.getName())) {
+                    if (declares(at, member)) {
+                        return Optional.empty();
+                    }
+                    Optional<JavaClass> up = at.getRawSuperclass();
+                    name = up.map(JavaClass::getName).orElse("java.lang.Object");
+                    at = up.orElse(null);
+                }
+                return KataApi.refusal(name, member);
+            }
+
+            private static boolean declares(JavaClass c, String member) {
+                return member.equals("<init>") || c.getFields().stream().anyMatch(f -> f.getName().equals(member))
+                        || c.getMethods().stream().anyMatch(m -> m.getName().equals(member));
+            }
+        };
     }
 
     /**

@@ -35,6 +35,14 @@ class KataRulesTest {
                 Arguments.of(KataRules.NO_COMMON_POOL, PlantedViolations.UsesParallelOnAStream.class, "common pool"),
                 Arguments.of(KataRules.NO_COMMON_POOL, PlantedViolations.UsesAsyncWithoutExecutor.class, "common pool"),
                 Arguments.of(KataRules.NO_TEST_DEPENDENCIES, PlantedViolations.DependsOnFakes.class, "fakes"),
+                Arguments.of(KataRules.ONLY_THE_KATA_API, PlantedViolations.ReadsAFile.class, "files are refused"),
+                Arguments.of(KataRules.ONLY_THE_KATA_API, PlantedViolations.UsesReflection.class, "reflection"),
+                Arguments.of(KataRules.ONLY_THE_KATA_API, PlantedViolations.InspectsItsProcess.class, "processes"),
+                Arguments.of(KataRules.ONLY_THE_KATA_API, PlantedViolations.DeletesThroughAMethodReference.class,
+                        "java.nio.file.Files.delete"),
+                Arguments.of(KataRules.ONLY_THE_KATA_API, PlantedViolations.ReadsTheEnvironment.class, "environment"),
+                Arguments.of(KataRules.ONLY_THE_KATA_API, PlantedViolations.InheritsFromThread.class,
+                        "getContextClassLoader"),
                 Arguments.of(KataRules.NO_THREADS, PlantedViolations.StartsThreads.class, "kata 01"),
                 Arguments.of(KataRules.NO_THREADS, PlantedViolations.UsesExecutors.class, "kata 01"));
     }

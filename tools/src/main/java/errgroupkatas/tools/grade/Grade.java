@@ -5,11 +5,14 @@ import errgroupkatas.tools.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,15 +36,20 @@ import java.util.concurrent.Future;
  *
  * <p>Every kata is graded at once, each in JVMs of its own ({@link KataGrader}), so the wall time
  * is about the compile time plus the slowest kata, and never much more than the kata timeout. A
- * kata that does not compile, crashes its JVM (System.exit) or outlives the timeout scores 0 and
- * does not affect the others. Exit code 0 when the grade was written, whatever it is; 2 when
- * grading itself failed (bad arguments, a broken pristine repository, no sandbox).
+ * kata that does not compile, is refused (an API kata code may not use, a class outside its
+ * package or named like a test, a symbolic link), crashes its JVM (System.exit) or outlives the
+ * timeout scores 0 and does not affect the others; so does a kata whose grading fails ("not
+ * graded"), and the report is still written. The grader follows no symbolic link in the submission
+ * and prints none of its absolute paths in the reports ({@link SubmissionFiles}). Exit code 0 when
+ * the grade was written, whatever it is; 2 when grading itself failed (bad arguments, a harness not
+ * built from the pristine repository, see {@link Harness}, no sandbox).
  *
- * <p>Every kata's test JVM runs in a {@link Sandbox} ({@link Sandbox#detect}: bubblewrap). Without
- * one the grader refuses to grade, unless {@code --unsafe-no-sandbox} is given; the reports say
- * which sandbox ran. A kata that missed a deadline (a test failed for time, or its JVM was killed
- * at the kata timeout) is graded again, alone, once, after the others: that second grade counts,
- * and the report says so.
+ * <p>A submission's classes are scanned before any of them runs ({@link ClassFileScan}); what passes
+ * the scan runs in a {@link Sandbox} ({@link Sandbox#detect}: bubblewrap), every kata's test JVM.
+ * Without one the grader refuses to grade, unless {@code --unsafe-no-sandbox} is given; the reports
+ * say which sandbox ran. A kata that missed a deadline (a test failed for time, or its JVM was
+ * killed at the kata timeout) is graded again, alone, once, after the others: that second grade
+ * counts, and the report says so.
  */
 public final class Grade {
 
@@ -54,6 +62,7 @@ public final class Grade {
     public static void main(String[] args) {
         try {
             Options o = Options.parse(args);
+            Harness.requireBuiltFrom(o.pristine());
             Sandbox sandbox;
             try {
                 sandbox = o.unsafeNoSandbox() ? Sandbox.none() : sandbox();
@@ -197,47 +206,99 @@ public final class Grade {
      * a kata that {@linkplain KataGrader#missedDeadlines missed a deadline} is graded again, alone, once,
      * after the others, and that grade counts (its notes say so).
      *
-     * @throws IllegalStateException the pristine repository is broken (grading failed; no report
-     *                               is written)
+     * <p>A kata whose grading fails (e.g. the pristine repository's stub does not compile) is
+     * graded {@link KataGrade.Status#NOT_GRADED} with the reason; the others are graded and the
+     * reports are written. Reports already in {@code out} are removed first.
      */
     public static GradeReport grade(Path submission, Path pristine, Path baseline, Path out, Duration kataTimeout,
             Sandbox sandbox) throws IOException, InterruptedException {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         Catalog catalog = Catalog.load(pristine);
+        // No report from an earlier (or a forged, committed) grade survives a grading that fails,
+        // and no link on the way to the output folder is followed.
+        List<String> symlinks = SubmissionFiles.symlinks(submission);
+        SubmissionFiles.realFolder(submission, out);
+        SubmissionFiles.remove(out.resolve("grade.json"));
+        SubmissionFiles.remove(out.resolve("grade.md"));
+        SubmissionFiles.realFolder(submission, out.resolve("work"));
         TamperCheck.Report tamper = TamperCheck.compare(baseline, submission);
-        KataGrader grader = new KataGrader(catalog, pristine, submission, kataTimeout, sandbox);
+        Map<Path, String> redactions = redactions(submission, pristine, baseline, out);
+        KataGrader grader = new KataGrader(catalog, pristine, submission, kataTimeout, sandbox, symlinks, redactions);
         List<KataGrade> katas = new ArrayList<>();
         // All katas at once, like the meta-check: a kata's JVM mostly waits (on deadlines, leak
         // checks, or a hostile submission's hang), so the cores are not the limit.
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, catalog.katas().size()));
         try {
             List<Future<KataGrade>> futures = new ArrayList<>();
+            List<Long> starts = new ArrayList<>();
             for (Catalog.Kata kata : catalog.katas()) {
+                starts.add(System.nanoTime());
                 futures.add(pool.submit(() -> grader.grade(kata, out.resolve("work").resolve(kata.id()))));
             }
-            for (Future<KataGrade> f : futures) {
+            for (int i = 0; i < futures.size(); i++) {
                 try {
-                    katas.add(f.get());
+                    katas.add(futures.get(i).get());
                 } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException re ? re
-                            : new IllegalStateException("grading failed: " + e.getCause(), e.getCause());
+                    // A kata whose grading fails is reported as such; the others are graded.
+                    katas.add(notGraded(catalog.katas().get(i), e.getCause(), redactions, starts.get(i)));
                 }
             }
         } finally {
             pool.shutdownNow();
         }
-        DeadlineRerun.confirm(katas, catalog, kata -> grader.grade(kata, out.resolve("work").resolve(kata.id() + ".rerun")));
+        // A rerun whose grading fails is "not graded" too, like a first run's.
+        DeadlineRerun.confirm(katas, catalog, kata -> {
+            long rerunStart = System.nanoTime();
+            try {
+                return grader.grade(kata, out.resolve("work").resolve(kata.id() + ".rerun"));
+            } catch (RuntimeException e) {
+                return notGraded(kata, e, redactions, rerunStart);
+            }
+        });
         GradeReport report = new GradeReport(submission, pristine, baseline, List.copyOf(katas), tamper, jdk(), startedAt,
-                Duration.ofNanos(System.nanoTime() - start), kataTimeout, sandbox.description());
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("grade.json"), GradeJson.of(report));
-        Files.writeString(out.resolve("grade.md"), GradeMarkdown.of(report));
+                Duration.ofNanos(System.nanoTime() - start), kataTimeout, sandbox.description(), symlinks);
+        SubmissionFiles.realFolder(submission, out);
+        write(out.resolve("grade.json"), GradeJson.of(report));
+        write(out.resolve("grade.md"), GradeMarkdown.of(report));
         return report;
     }
 
+    /** Writes a new {@code file}: whatever is there (a file, a link) is removed first, never followed. */
+    private static void write(Path file, String text) throws IOException {
+        SubmissionFiles.remove(file);
+        Files.writeString(file, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    /** The grade of a kata whose grading failed: why, in words for the learner, and 0 points. */
+    private static KataGrade notGraded(Catalog.Kata kata, Throwable failure, Map<Path, String> redactions, long start) {
+        String problem = failure instanceof KataGrader.KataNotGraded ? failure.getMessage()
+                : failure instanceof IllegalStateException && String.valueOf(failure.getMessage())
+                        .startsWith("the pristine repository is broken") ? "not graded: " + failure.getMessage()
+                : "not graded: grading this kata failed (" + failure + "), a fault of the grader, not of your code;"
+                        + " grade again";
+        return new KataGrade(kata.id(), kata.title(), KataGrade.Status.NOT_GRADED,
+                SubmissionFiles.redact(problem, redactions), 0, 0, 0, 0, List.of(), List.of(),
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * The grader's absolute paths and what the reports say instead: the output folder is where the
+     * reports are (its work files read {@code work/NN-name/...}), the others by their role.
+     */
+    private static Map<Path, String> redactions(Path submission, Path pristine, Path baseline, Path out) {
+        Map<Path, String> names = new LinkedHashMap<>();
+        names.put(Path.of(System.getProperty("user.home")), "~");
+        names.put(Path.of(System.getProperty("java.home")), "<JDK>");
+        names.put(Path.of(System.getProperty("java.io.tmpdir")), "<tmp>");
+        names.put(baseline, "<baseline>");
+        names.put(pristine, "<instructor's repository>");
+        names.put(submission, "<submission>");
+        names.put(out, "");
+        return names;
+    }
+
     private static String jdk() {
-        return System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ", "
-                + System.getProperty("java.home") + ")";
+        return System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ")";
     }
 }

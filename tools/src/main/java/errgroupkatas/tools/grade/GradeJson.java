@@ -12,11 +12,14 @@ import java.util.Locale;
  *   "katas": [ { "id", "title", "status", "problem", "points", "maxPoints", "bonusPoints",
  *                "maxBonusPoints", "brokenRules": [..], "notes": [..], "seconds",
  *                "tests": [ { "key", "display", "kind", "status", "points", "maxPoints", "message" } ] } ],
- *   "tamper": { "clean", "changed": [..], "added": [..], "missing": [..] } }
+ *   "tamper": { "clean", "changed": [..], "added": [..], "missing": [..] },
+ *   "symlinks": [..] }
  * }</pre>
  * Statuses are spelled as in the Markdown report: a kata's is one of "solved", "in progress",
- * "not started", "does not compile", "crashed", "timed out"; a test's is PASSED, FAILED, ABORTED,
- * SKIPPED or "NOT RUN".
+ * "not started", "does not compile", "crashed", "timed out", "refused", "not graded"; a test's is
+ * PASSED, FAILED, ABORTED, SKIPPED or "NOT RUN". The submission, pristine and baseline are folder
+ * names, never the grader's absolute paths; {@code symlinks} lists the submission's symbolic links
+ * (relative paths), none of which the grader followed.
  */
 final class GradeJson {
 
@@ -25,9 +28,9 @@ final class GradeJson {
 
     static String of(GradeReport r) {
         StringBuilder b = new StringBuilder("{\n");
-        b.append("  \"submission\": ").append(string(r.submission().toString())).append(",\n");
-        b.append("  \"pristine\": ").append(string(r.pristine().toString())).append(",\n");
-        b.append("  \"baseline\": ").append(string(r.baseline().toString())).append(",\n");
+        b.append("  \"submission\": ").append(string(GradeMarkdown.name(r.submission()))).append(",\n");
+        b.append("  \"pristine\": ").append(string(GradeMarkdown.name(r.pristine()))).append(",\n");
+        b.append("  \"baseline\": ").append(string(GradeMarkdown.name(r.baseline()))).append(",\n");
         b.append("  \"jdk\": ").append(string(r.jdk())).append(",\n");
         b.append("  \"sandbox\": ").append(string(r.sandbox())).append(",\n");
         b.append("  \"startedAt\": ").append(string(r.startedAt().toString())).append(",\n");
@@ -66,7 +69,8 @@ final class GradeJson {
         TamperCheck.Report t = r.tamper();
         b.append("  \"tamper\": {\"clean\": ").append(t.clean()).append(", \"changed\": ").append(strings(t.changed()))
                 .append(", \"added\": ").append(strings(t.added())).append(", \"missing\": ")
-                .append(strings(t.missing())).append("}\n}\n");
+                .append(strings(t.missing())).append("},\n");
+        b.append("  \"symlinks\": ").append(strings(r.symlinks())).append("\n}\n");
         return b.toString();
     }
 

@@ -18,8 +18,8 @@ final class GradeMarkdown {
     static String of(GradeReport r) {
         StringBuilder b = new StringBuilder();
         b.append("# Grade\n\n");
-        b.append("Submission `").append(r.submission()).append("`, graded with the tests, support, story and poms of `")
-                .append(r.pristine()).append("`.\n\n");
+        b.append("Submission `").append(name(r.submission())).append("`, graded with the tests, support, story and"
+                + " poms of the instructor's repository.\n\n");
         b.append("**Total: ").append(r.points()).append(" of ").append(r.maxPoints()).append(" points**, bonus ")
                 .append(r.bonusPoints()).append(" of ").append(r.maxBonusPoints()).append(", ").append(r.solved())
                 .append(" of ").append(r.katas().size()).append(" katas solved.\n\n");
@@ -36,15 +36,20 @@ final class GradeMarkdown {
                     .append(k.maxBonusPoints() == 0 ? "" : k.bonusPoints() + " / " + k.maxBonusPoints()).append(" | ")
                     .append(cell(notes(k))).append(" |\n");
         }
+        if (!r.symlinks().isEmpty()) {
+            b.append("\n## Symbolic links\n\n");
+            b.append("The grader follows no link in a submission: these were not followed, and a kata whose sources"
+                    + " have one is refused. Commit the files themselves.\n\n");
+            paths(b, "link", r.symlinks());
+        }
         b.append("\n## Tamper check\n\n");
         TamperCheck.Report t = r.tamper();
         if (t.clean()) {
-            b.append("No test, support, story, tools, pom or `.mvn` file differs from `").append(r.baseline())
-                    .append("`, the tree the learner was given.\n");
+            b.append("No test, support, story, tools, pom or `.mvn` file differs from the tree the learner was"
+                    + " given.\n");
         } else {
-            b.append("These files of the submission differ from `").append(r.baseline())
-                    .append("`, the tree the learner was given. The grade above does not use them: it ran the"
-                            + " pristine tests.\n\n");
+            b.append("These files of the submission differ from the tree the learner was given. The grade above"
+                    + " does not use them: it ran the pristine tests.\n\n");
             paths(b, "changed", t.changed());
             paths(b, "added", t.added());
             paths(b, "missing", t.missing());
@@ -80,6 +85,12 @@ final class GradeMarkdown {
         b.append(String.format(Locale.ROOT, "%n---%nGraded on JDK %s at %s in %.1f s (kata timeout %d s), sandbox: %s.%n",
                 r.jdk(), r.startedAt(), r.wallTime().toMillis() / 1000.0, r.kataTimeout().toSeconds(), r.sandbox()));
         return b.toString();
+    }
+
+    /** A folder's name alone: the report never shows the grader's absolute paths. */
+    static String name(java.nio.file.Path folder) {
+        java.nio.file.Path name = folder.getFileName();
+        return name == null ? "" : name.toString();
     }
 
     private static String notes(KataGrade k) {

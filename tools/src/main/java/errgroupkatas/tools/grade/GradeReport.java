@@ -19,15 +19,10 @@ import java.util.List;
  * @param wallTime    how long grading took
  * @param kataTimeout the time limit of each kata's test JVM
  * @param sandbox     the sandbox the test JVMs ran in ({@link errgroupkatas.tools.sandbox.Sandbox#description()})
+ * @param symlinks    the submission's symbolic links (relative paths), none of them followed
  */
 public record GradeReport(Path submission, Path pristine, Path baseline, List<KataGrade> katas, TamperCheck.Report tamper,
-        String jdk, Instant startedAt, Duration wallTime, Duration kataTimeout, String sandbox) {
-
-    /** A report that does not say which sandbox ran. */
-    public GradeReport(Path submission, Path pristine, Path baseline, List<KataGrade> katas, TamperCheck.Report tamper,
-            String jdk, Instant startedAt, Duration wallTime, Duration kataTimeout) {
-        this(submission, pristine, baseline, katas, tamper, jdk, startedAt, wallTime, kataTimeout, "not recorded");
-    }
+        String jdk, Instant startedAt, Duration wallTime, Duration kataTimeout, String sandbox, List<String> symlinks) {
 
     /** Whether kata code ran without a sandbox ({@code --unsafe-no-sandbox}). */
     public boolean unsandboxed() {

@@ -10,8 +10,8 @@ import java.util.List;
  * @param title          its title from the catalog
  * @param status         how far the submission got
  * @param problem        why the kata could not be graded test by test (the compiler's first
- *                       lines, how the test JVM died or that it was killed for time); empty
- *                       otherwise
+ *                       lines, what was refused and where, how the test JVM died, that it was
+ *                       killed for time, or why grading failed); empty otherwise
  * @param points         the behaviour points earned: 0 unless the tests ran to their end
  * @param maxPoints      the behaviour points the kata is worth
  * @param bonusPoints    the bonus points earned (tests tagged {@code bonus}), scored apart
@@ -57,7 +57,17 @@ public record KataGrade(String id, String title, Status status, String problem, 
         /** The test JVM died before the run ended (e.g. System.exit in kata code): 0 points. */
         CRASHED("crashed"),
         /** The test JVM outlived the kata timeout and was killed: 0 points. */
-        TIMED_OUT("timed out");
+        TIMED_OUT("timed out"),
+        /**
+         * Refused before any of its code ran: it uses an API kata code may not use, has a class
+         * outside the kata's package or with a test's name, or its sources are symbolic links: 0 points.
+         */
+        REFUSED("refused"),
+        /**
+         * Grading this kata failed (e.g. the results of the run against the stub were removed); the
+         * problem says why, and whether the submission caused it: 0 points, the other katas graded.
+         */
+        NOT_GRADED("not graded");
 
         private final String label;
 

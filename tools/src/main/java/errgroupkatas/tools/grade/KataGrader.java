@@ -26,8 +26,13 @@ import java.util.stream.Stream;
  *       which holds the pristine story and support modules);</li>
  *   <li>compiles the <em>pristine</em> kata tests against those classes; a compile error in either
  *       step makes the kata {@link Status#DOES_NOT_COMPILE};</li>
+ *   <li>reads the submission's classes ({@link ClassFileScan}) and {@link Status#REFUSED refuses} them,
+ *       before any runs, for an API kata code may not use, a class outside the kata's package or a
+ *       class with a test's name; sources that are symbolic links are refused before compiling;</li>
  *   <li>runs, in one fresh JVM in the sandbox, killed at the kata timeout ({@link ConfinedKataRun}), the
- *       tests against the pristine stub first and then against the submission. The stub's run is
+ *       tests against the pristine stub first and then against the submission (only what passed the
+ *       scan runs: the scan keeps kata code from the APIs that could read the run's result key or
+ *       escape the JVM, the sandbox confines what is left). The stub's run is
  *       quick (every stub method throws at once) and lists every test the kata has, parameterised
  *       and dynamic ones included: it is what the points are counted out of, even when the
  *       submission's run never ends;</li>
@@ -44,37 +49,51 @@ final class KataGrader {
     /** How many lines of javac's output a "does not compile" grade quotes. */
     private static final int COMPILER_LINES = 12;
 
+    /** How many refusals a "refused" grade quotes. */
+    private static final int REFUSAL_LINES = 20;
+
     private final Catalog catalog;
     private final Path pristine;
     private final Path submission;
     private final Duration kataTimeout;
     private final Sandbox sandbox;
+    private final List<String> symlinks;
+    private final Map<Path, String> redactions;
 
     /**
      * @param catalog     the pristine catalog (points, titles)
      * @param pristine    the instructor's repository: the tests and stubs come from there
      * @param submission  the learner's repository: only {@code katas/NN-name/src/main/java} is read
      * @param kataTimeout how long a kata's test JVM may run before it is killed
-     * @param sandbox     where the kata's test JVM runs
+     * @param sandbox     where the kata's test JVMs run
+     * @param symlinks    the submission's symbolic links ({@link SubmissionFiles#symlinks}): a kata
+     *                    whose sources have one is refused, never compiled
+     * @param redactions  the grader's absolute paths and what the report says instead
+     *                    ({@link SubmissionFiles#redact}), applied to every problem and message
      */
-    KataGrader(Catalog catalog, Path pristine, Path submission, Duration kataTimeout, Sandbox sandbox) {
+    KataGrader(Catalog catalog, Path pristine, Path submission, Duration kataTimeout, Sandbox sandbox,
+            List<String> symlinks, Map<Path, String> redactions) {
         this.catalog = catalog;
         this.pristine = pristine;
         this.submission = submission;
         this.kataTimeout = kataTimeout;
         this.sandbox = sandbox;
+        this.symlinks = List.copyOf(symlinks);
+        this.redactions = Map.copyOf(redactions);
     }
 
     /**
      * Grades {@code kata}, whatever its code does.
      *
      * @throws IllegalStateException the pristine repository itself is broken (its stub or its tests
-     *                               do not compile, or the run against its stub did not finish):
-     *                               grading failed, this is not the learner's fault
+     *                               do not compile): grading failed, this is not the learner's fault
+     * @throws KataNotGraded         the run against the stub left no complete results; its message
+     *                               says whether the submission's code caused that
      */
     KataGrade grade(Catalog.Kata kata, Path work) throws IOException, InterruptedException {
         long start = System.nanoTime();
         String id = kata.id();
+        SubmissionFiles.realFolder(submission, work); // a committed link there is removed, never followed
         ForkedKataRun.deleteRecursively(work);
         Files.createDirectories(work);
         Path pristineKata = pristine.resolve("katas").resolve(id);
@@ -86,6 +105,15 @@ final class KataGrader {
         // ArchUnit's DO_NOT_INCLUDE_TESTS, which the rule tests use, knows test classes by the path
         // Maven gives them: .../target/test-classes/.
         Path testClasses = work.resolve("target/test-classes");
+        String sources = "katas/" + id + "/src/main/java";
+        List<String> links = SubmissionFiles.linksAtOrUnder(symlinks, sources);
+        if (!links.isEmpty()) {
+            // Never compiled: javac would read what the link points at (the reference solution, or a
+            // secret it then quotes in its error).
+            return stubOnly(kata, Status.REFUSED, "refused: your " + sources + " has symbolic links, and the grader"
+                    + " follows no link in a submission (commit the files themselves): " + String.join(", ", links),
+                    pristineKata, stubClasses, testClasses, work, start);
+        }
         String compileError = "";
         try {
             ForkedKataRun.compile(id + " (submission)", List.of(submission.resolve("katas").resolve(id)
@@ -102,13 +130,18 @@ final class KataGrader {
             }
         }
         if (!compileError.isEmpty()) {
-            // Nothing of the submission runs; the stub's run alone lists the kata's tests.
-            compilePristine(id + " tests against the stub", List.of(tests), List.of(stubClasses), testClasses);
-            copyTestResources(pristineKata, testClasses);
-            Map<String, ForkedKataRun.Outcome> outcomes = new ConfinedKataRun(testClasses, work, sandbox)
-                    .run(List.of(stub(stubClasses)), kataTimeout).outcomes();
-            List<TestResult> expected = expectedTests(id, outcomes.get(STUB));
-            return notGraded(kata, Status.DOES_NOT_COMPILE, compileError, expected, List.of(), start);
+            return stubOnly(kata, Status.DOES_NOT_COMPILE, compileError, pristineKata, stubClasses, testClasses, work,
+                    start);
+        }
+        // Before any of its code runs: the API it uses, its packages, no test's name.
+        List<String> refusals = ClassFileScan.refusals(submissionClasses, ClassFileScan.packages(stubClasses),
+                ClassFileScan.classNames(testClasses));
+        if (!refusals.isEmpty()) {
+            String quoted = refusals.stream().limit(REFUSAL_LINES).collect(Collectors.joining("\n"))
+                    + (refusals.size() > REFUSAL_LINES ? "\n… (" + (refusals.size() - REFUSAL_LINES) + " more)" : "");
+            return stubOnly(kata, Status.REFUSED, "refused before it ran: your code uses what kata code may not"
+                    + " (RulesTest's rule \"uses only the katas' API\" says so too; see the README's rules):\n"
+                    + quoted, pristineKata, stubClasses, testClasses, work, start);
         }
         copyTestResources(pristineKata, testClasses);
         ConfinedKataRun.Result confined = new ConfinedKataRun(testClasses, work, sandbox).run(List.of(
@@ -116,7 +149,7 @@ final class KataGrader {
                 kataTimeout);
         KataGrade grade = graded(kata, confined.outcomes(), start);
         for (String note : confined.notes()) {
-            grade = grade.withNote(note);
+            grade = grade.withNote(redact(note));
         }
         return grade;
     }
@@ -124,19 +157,20 @@ final class KataGrader {
     /** The grade from the runs' outcomes. */
     private KataGrade graded(Catalog.Kata kata, Map<String, ForkedKataRun.Outcome> outcomes, long start) {
         String id = kata.id();
-        List<TestResult> expected = expectedTests(id, outcomes.get(STUB));
         ForkedKataRun.Outcome run = outcomes.get(SUBMISSION);
+        List<TestResult> expected = expectedTests(id, outcomes.get(STUB), run);
         List<TestResult> results = run.results().results();
         if (run.timedOut()) {
             return notGraded(kata, Status.TIMED_OUT, "the test JVM ran longer than the kata timeout ("
                     + kataTimeout.toSeconds() + " s) and was killed after " + finished(results, expected)
-                    + ": something blocks or spins and ignores interrupts (see " + run.log() + ")",
+                    + ": something blocks or spins and ignores interrupts (see " + redact(run.log()) + ")",
                     expected, results, start);
         }
         if (run.crashed()) {
             return notGraded(kata, Status.CRASHED, "the test JVM " + run.problem() + " after "
                     + finished(results, expected) + ": kata code ended the JVM (System.exit, Runtime.halt)"
-                    + " or broke it" + firstError(run.log()) + " (see " + run.log() + ")", expected, results, start);
+                    + " or broke it" + firstError(run.log()) + " (see " + redact(run.log()) + ")", expected, results,
+                    start);
         }
         List<TestGrade> graded = score(id, expected, results, true);
         List<String> brokenRules = graded.stream().filter(t -> t.kind() == Kind.RULE && !t.passed())
@@ -175,20 +209,61 @@ final class KataGrader {
         return new ForkedKataRun.Variant(STUB, List.of(stubClasses), List.of());
     }
 
-    /** The kata's tests, from the run against its pristine stub. */
-    private static List<TestResult> expectedTests(String id, ForkedKataRun.Outcome stubRun) {
+    /**
+     * Grades a kata none of whose code runs (it does not compile, or it is refused): the run against
+     * the pristine stub alone lists the kata's tests, every one {@link TestGrade#NOT_RUN}.
+     */
+    private KataGrade stubOnly(Catalog.Kata kata, Status status, String problem, Path pristineKata, Path stubClasses,
+            Path testClasses, Path work, long start) throws IOException, InterruptedException {
+        compilePristine(kata.id() + " tests against the stub", List.of(pristineKata.resolve("src/test/java")),
+                List.of(stubClasses), testClasses);
+        copyTestResources(pristineKata, testClasses);
+        Map<String, ForkedKataRun.Outcome> outcomes = new ConfinedKataRun(testClasses, work, sandbox)
+                .run(List.of(stub(stubClasses)), kataTimeout).outcomes();
+        List<TestResult> expected = expectedTests(kata.id(), outcomes.get(STUB), null);
+        return notGraded(kata, status, problem, expected, List.of(), start);
+    }
+
+    /**
+     * The kata's tests, from the run against its pristine stub.
+     *
+     * @param submissionRun the submission's run in the same JVM, or null when there was none
+     * @throws KataNotGraded the stub's results are missing or incomplete; when the run went on to
+     *                       the submission, its code must have removed or changed them
+     */
+    private List<TestResult> expectedTests(String id, ForkedKataRun.Outcome stubRun,
+            ForkedKataRun.Outcome submissionRun) {
         // The stub runs first: a submission that kills the JVM later does not touch its results.
         if (!stubRun.results().finished() || stubRun.results().results().isEmpty()) {
-            throw new IllegalStateException(id + ": the pristine tests did not run to their end against the"
-                    + " pristine stub (the test JVM " + (stubRun.crashed() ? stubRun.problem() : "ran no test")
-                    + "), so the kata's tests cannot be listed; see " + stubRun.log());
+            boolean submissionRan = submissionRun != null && !submissionRun.results().results().isEmpty();
+            if (submissionRan) {
+                throw new KataNotGraded("not graded: the results of the run against the pristine stub, which ends"
+                        + " before your code starts, are missing or cut short after your code ran: kata code must"
+                        + " have removed or changed them, so this kata's tests cannot be counted (see "
+                        + redact(stubRun.log()) + ")");
+            }
+            throw new KataNotGraded("not graded: the run against the pristine stub did not finish (the test JVM "
+                    + (stubRun.crashed() ? stubRun.problem() : "ran no test") + "), before any of your code ran:"
+                    + " a fault of the grading machine, not of your code; grade again (see "
+                    + redact(stubRun.log()) + ")");
         }
         return stubRun.results().results();
     }
 
+    /** A kata that cannot be graded; its message is the report's, for the learner to read. */
+    static final class KataNotGraded extends RuntimeException {
+        KataNotGraded(String message) {
+            super(message);
+        }
+    }
+
+    private String redact(Object text) {
+        return SubmissionFiles.redact(String.valueOf(text), redactions);
+    }
+
     private KataGrade notGraded(Catalog.Kata kata, Status status, String problem, List<TestResult> expected,
             List<TestResult> results, long start) {
-        return kataGrade(kata, status, problem, List.of(), score(kata.id(), expected, results, false), start);
+        return kataGrade(kata, status, redact(problem), List.of(), score(kata.id(), expected, results, false), start);
     }
 
     private static KataGrade kataGrade(Catalog.Kata kata, Status status, String problem, List<String> brokenRules,
@@ -218,7 +293,8 @@ final class KataGrader {
             TestResult r = byId.get(testId);
             String status = r == null ? TestGrade.NOT_RUN : r.status();
             int points = scored && r != null && r.passed() ? max : 0;
-            graded.add(new TestGrade(e.key(), e.display(), kind, status, points, max, r == null ? "" : r.message()));
+            graded.add(new TestGrade(e.key(), e.display(), kind, status, points, max,
+                    r == null ? "" : redact(r.message())));
         });
         return graded;
     }

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <caption>the hostile variants and the grade they must get</caption>
  *   <tr><th>kata</th><th>hostile change</th><th>grade</th></tr>
  *   <tr><td>01</td><td>none (but its test file is rewritten, and a test added)</td><td>solved, full points</td></tr>
- *   <tr><td>02</td><td>{@code System.exit(3)} on the handler's main path</td><td>crashed, 0</td></tr>
+ *   <tr><td>02</td><td>{@code System.exit(3)} on the handler's main path</td><td>refused before it runs (the
+ *       API scan names the line), 0</td></tr>
  *   <tr><td>03</td><td>a type error</td><td>does not compile, 0</td></tr>
  *   <tr><td>04</td><td>every channel's constructor sleeps forever, swallowing interrupts</td><td>timed out, 0</td></tr>
  *   <tr><td>05</td><td>{@code setLimit(0)} starts a never-ending non-daemon thread, then allocates until
@@ -54,7 +55,7 @@ class HostileSubmissionGradeTest {
 
     private static final Duration KATA_TIMEOUT =
             Duration.ofSeconds(Long.getLong("grade.fixture.kata-timeout", 60));
-    private static final Path PRISTINE = repositoryRoot();
+    static final Path PRISTINE = repositoryRoot();
     private static final Path OVERLAY = PRISTINE.resolve("tools/src/test/fixtures/hostile-submission");
     private static final String SERIAL_TESTS = "katas/01-serial/src/test/java/errgroupkatas/serial/";
     private static final String CHANGED = SERIAL_TESTS + "FriendsHandlerTest.java";
@@ -65,7 +66,8 @@ class HostileSubmissionGradeTest {
     @Timeout(value = 6, unit = TimeUnit.MINUTES) // the support jar's junit-platform.properties says 5 s
     void gradesEveryKataOfAHostileSubmissionToTheEnd(@TempDir Path temp) throws Exception {
         Path submission = temp.resolve("submission");
-        buildSubmission(submission);
+        buildSubmission(submission, OVERLAY);
+        tamperWithTests(submission);
         Path out = temp.resolve("grade");
 
         long start = System.nanoTime();
@@ -79,7 +81,7 @@ class HostileSubmissionGradeTest {
                         "06-dashboard");
         assertThat(report.katas()).extracting(k -> k.id() + ": " + k.status().label())
                 .as("each kata's status (problems: %s)", problems(report))
-                .containsExactly("01-serial: solved", "02-naive-parallel: crashed", "03-errgroup: does not compile",
+                .containsExactly("01-serial: solved", "02-naive-parallel: refused", "03-errgroup: does not compile",
                         "04-select: timed out", "05-bounded: crashed", "06-dashboard: in progress");
 
         // 01: untouched code, tampered tests: graded with the pristine tests, every one passes.
@@ -88,10 +90,13 @@ class HostileSubmissionGradeTest {
         assertThat(serial.maxPoints()).isPositive();
         assertThat(serial.points()).isEqualTo(serial.maxPoints());
 
-        // 02: System.exit ends the kata's JVM: 0 points, the others unaffected.
+        // 02: System.exit is refused before any of the kata's code runs, named by class and line:
+        // 0 points, the others unaffected.
         KataGrade naive = katas.get("02-naive-parallel");
         assertZero(naive);
-        assertThat(naive.problem()).contains("exited with code 3");
+        assertThat(naive.problem()).contains("(FriendsHandler.java:80) uses java.lang.System.exit: ending the JVM is"
+                + " refused");
+        assertThat(naive.tests()).allMatch(t -> t.status().equals(TestGrade.NOT_RUN));
 
         // 03: a compile error quotes javac.
         KataGrade errgroup = katas.get("03-errgroup");
@@ -152,7 +157,7 @@ class HostileSubmissionGradeTest {
 
         String md = Files.readString(out.resolve("grade.md"));
         String json = Files.readString(out.resolve("grade.json"));
-        assertThat(md).contains("| 02-naive-parallel | crashed | 0 / ").contains("- changed: `" + CHANGED + "`")
+        assertThat(md).contains("| 02-naive-parallel | refused | 0 / ").contains("- changed: `" + CHANGED + "`")
                 .contains("rule broken: never handles an error with printStackTrace");
         assertThat(json).contains("\"status\": \"timed out\"").contains("\"missing\": [\"" + MISSING + "\"]");
 
@@ -182,8 +187,11 @@ class HostileSubmissionGradeTest {
                 .map(k -> k.id() + ": " + k.problem()).collect(Collectors.joining("\n"));
     }
 
-    /** The pristine repository without solutions/, each kata's code its solution plus the overlay, tests tampered. */
-    private static void buildSubmission(Path submission) throws IOException {
+    /**
+     * The pristine repository without solutions/, each kata's code its solution plus the files of
+     * {@code overlay} (a folder shaped like the repository, or null for none).
+     */
+    static void buildSubmission(Path submission, Path overlay) throws IOException {
         copyTree(PRISTINE, submission, Set.of("target", ".git", "solutions"));
         try (var katas = Files.list(PRISTINE.resolve("katas"))) {
             for (Path kata : katas.filter(k -> k.getFileName().toString().matches("\\d\\d-.+")).toList()) {
@@ -191,12 +199,16 @@ class HostileSubmissionGradeTest {
                 Path main = submission.resolve("katas").resolve(id).resolve("src/main/java");
                 errgroupkatas.tools.ForkedKataRun.deleteRecursively(main);
                 copyTree(PRISTINE.resolve("solutions").resolve(id).resolve("src/main/java"), main, Set.of());
-                Path overlay = OVERLAY.resolve("katas").resolve(id).resolve("src/main/java");
-                if (Files.isDirectory(overlay)) {
-                    copyTree(overlay, main, Set.of());
+                Path files = overlay == null ? null : overlay.resolve("katas").resolve(id).resolve("src/main/java");
+                if (files != null && Files.isDirectory(files)) {
+                    copyTree(files, main, Set.of());
                 }
             }
         }
+    }
+
+    /** Three tampered test files: one changed, one added, one missing. */
+    private static void tamperWithTests(Path submission) throws IOException {
         Files.writeString(submission.resolve(CHANGED), """
                 package errgroupkatas.serial;
 

@@ -3,6 +3,8 @@ package errgroupkatas.tools.grade;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.tools.ConfinedKataRun;
+import errgroupkatas.tools.ForkedKataRun;
+import errgroupkatas.tools.TestResult;
 import errgroupkatas.tools.grade.KataGrade.Status;
 import errgroupkatas.tools.sandbox.Sandbox;
 import java.io.File;
@@ -30,6 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  * grades), one after another, then an innocent submission, and checks every exact grade. The
  * pristine repository here is this one cut to kata 01 (its catalog lists only that kata), so each
  * grade takes a few seconds.
+ *
+ * <p>Two layers: the grader's API scan ({@link ClassFileScan}) refuses the attacks that need a
+ * forbidden API (reflection, processes, files, {@code Runtime.halt}, {@code Unsafe}) before they run,
+ * and that is checked through {@link Grade#grade}; the sandbox must hold even so (a scan can miss
+ * something), so those attacks are also run straight through {@link ConfinedKataRun}, the scan
+ * skipped, and what the sandbox noticed is checked. The attacks the scan lets run (printing forged
+ * result lines, huge output) go through the whole grader.
  *
  * <p>Runs only with {@code -Pgrade-fixture} (tools/pom.xml), and needs bubblewrap (the grader
  * refuses to run kata code without a sandbox).
@@ -78,32 +87,54 @@ class SandboxAttacksGradeTest {
 
     @Test
     @Order(1)
-    void forgedResultsAreIgnoredAndTheHaltedRunScoresNothing() throws Exception {
+    void forgedResultsAreRefusedByTheScanAndIgnoredByTheSandbox() throws Exception {
         KataGrade kata = grade("forged-results", sandbox);
-        assertThat(kata.status()).as("problem: %s", kata.problem()).isEqualTo(Status.CRASHED);
+        assertThat(kata.status()).as("problem: %s", kata.problem()).isEqualTo(Status.REFUSED);
         assertThat(kata.points()).isZero();
         assertThat(kata.maxPoints()).isPositive();
-        assertThat(kata.problem()).contains("died before the run ended");
-        assertThat(kata.tests()).as("no test counts as run: the forged lines were not results")
-                .allMatch(t -> !t.passed());
-        assertThat(kata.notes()).anyMatch(n -> n.matches("its output held \\d+ line\\(s\\) shaped like test results"
-                + " that did not come from the grader's harness \\(forged\\?\\); they were ignored"));
+        assertThat(kata.problem()).contains("Attack").contains("ProcessHandle").contains("halt");
+
+        ConfinedKataRun.Result run = confined("forged-results");
+        ForkedKataRun.Outcome outcome = run.outcomes().get("submission");
+        assertThat(outcome.crashed()).as("the halted run").isTrue();
+        assertThat(outcome.results().results()).as("no test counts as passed: the forged lines were not results")
+                .noneMatch(TestResult::passed);
+        assertThat(run.notes()).anyMatch(FORGED_NOTE);
     }
 
     @Test
     @Order(2)
+    void resultLinesPrintedByKataCodeAreIgnored() throws Exception {
+        // Printing is allowed: the forgery the scan lets run, caught by the run's key alone.
+        KataGrade kata = grade("forged-stdout", sandbox);
+        assertThat(kata.status()).as("problem: %s", kata.problem()).isEqualTo(Status.NOT_STARTED);
+        assertThat(kata.points()).isZero();
+        assertThat(kata.maxPoints()).isPositive();
+        assertThat(kata.tests()).filteredOn(t -> t.kind() == KataGrade.Kind.BEHAVIOUR).isNotEmpty()
+                .noneMatch(KataGrade.TestGrade::passed);
+        assertThat(kata.notes()).anyMatch(FORGED_NOTE);
+    }
+
+    @Test
+    @Order(3)
     void processesLeftBehindEndWithTheSandboxAndWriteNothing() throws Exception {
         KataGrade kata = grade("survivor", sandbox);
-        assertThat(kata.status()).as("problem: %s", kata.problem()).isEqualTo(Status.SOLVED);
-        assertThat(kata.points()).isEqualTo(kata.maxPoints()).isPositive();
-        assertThat(kata.notes()).anyMatch(n -> n.matches("kata code left \\d+ process\\(es\\) running when its tests"
+        assertThat(kata.status()).as("problem: %s", kata.problem()).isEqualTo(Status.REFUSED);
+        assertThat(kata.points()).isZero();
+        assertThat(kata.problem()).contains("ProcessBuilder");
+
+        ConfinedKataRun.Result run = confined("survivor");
+        ForkedKataRun.Outcome outcome = run.outcomes().get("submission");
+        assertThat(outcome.crashed()).as("problem: %s", outcome.problem()).isFalse();
+        assertThat(outcome.results().results()).filteredOn(r -> !r.isRule()).isNotEmpty().allMatch(TestResult::passed);
+        assertThat(run.notes()).anyMatch(n -> n.matches("kata code left \\d+ process\\(es\\) running when its tests"
                 + " ended \\(java(, java)*\\); they ended with the sandbox"));
         assertThat(survivors()).as("processes of the survivor fixture still running after its grade").isEmpty();
         assertGradesUntouched();
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void hugeOutputIsCappedAndTheTestsStillCount() throws Exception {
         KataGrade kata = grade("huge-stdout", sandbox);
         assertThat(kata.status()).as("problem: %s", kata.problem()).isEqualTo(Status.SOLVED);
@@ -116,20 +147,25 @@ class SandboxAttacksGradeTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void nativeMemoryStopsAtTheSandboxLimit() throws Exception {
         KataGrade kata = grade("native-memory", sandbox);
-        // The tests' calls catch what kata code throws: each call fails with the OutOfMemoryError.
-        assertThat(kata.status()).as("problem: %s", kata.problem()).isEqualTo(Status.NOT_STARTED);
+        assertThat(kata.status()).as("problem: %s", kata.problem()).isEqualTo(Status.REFUSED);
         assertThat(kata.points()).isZero();
-        assertThat(kata.tests()).filteredOn(t -> t.kind() == KataGrade.Kind.BEHAVIOUR).isNotEmpty()
-                .allMatch(t -> t.status().equals("FAILED") && t.message().contains("OutOfMemoryError: Unable to allocate"));
-        assertThat(kata.notes()).anyMatch(n -> n.startsWith("its test JVM ran out of memory (heap 768 MiB; in all, the"
+        assertThat(kata.problem()).contains("Unsafe");
+
+        ConfinedKataRun.Result run = confined("native-memory");
+        // The tests' calls catch what kata code throws: each call fails with the OutOfMemoryError.
+        List<TestResult> behaviour = run.outcomes().get("submission").results().results().stream()
+                .filter(r -> !r.isRule()).toList();
+        assertThat(behaviour).isNotEmpty().allMatch(r -> r.status().equals("FAILED")
+                && r.message().contains("OutOfMemoryError: Unable to allocate"));
+        assertThat(run.notes()).anyMatch(n -> n.startsWith("its test JVM ran out of memory (heap 768 MiB; in all, the"
                 + " sandbox allows 1.5 GiB)"));
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anInnocentSubmissionGradedAfterTheAttacksIsUnaffected() throws Exception {
         KataGrade kata = grade(null, sandbox);
         GradeReport report = reports.getLast();
@@ -145,7 +181,7 @@ class SandboxAttacksGradeTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aGradeWithoutASandboxSaysSo() throws Exception {
         grade(null, Sandbox.none());
         assertThat(reports.getLast().unsandboxed()).isTrue();
@@ -155,9 +191,42 @@ class SandboxAttacksGradeTest {
                 .contains("\"sandbox\": \"none (--unsafe-no-sandbox)");
     }
 
+    private static final java.util.function.Predicate<String> FORGED_NOTE = n -> n.matches("its output held \\d+"
+            + " line\\(s\\) shaped like test results that did not come from the grader's harness \\(forged\\?\\);"
+            + " they were ignored");
+
     /** Grades kata 01's solution with {@code attack}'s Attack.java (none: the plain solution). */
     private static KataGrade grade(String attack, Sandbox in) throws IOException, InterruptedException {
         String name = attack == null ? "innocent-" + reports.size() : attack;
+        Path submission = submission(name, attack);
+        Path out = temp.resolve("grades").resolve(name);
+        GradeReport report = Grade.grade(submission, pristine, pristine, out, KATA_TIMEOUT, in);
+        reports.add(report);
+        outs.add(out);
+        assertThat(report.katas()).hasSize(1);
+        return report.katas().getFirst();
+    }
+
+    /**
+     * Runs kata 01's pristine tests against its solution with {@code attack}'s Attack.java straight in
+     * the sandbox ({@link ConfinedKataRun}, as the grader does after its scan), the scan skipped: the
+     * sandbox's own defence.
+     */
+    private static ConfinedKataRun.Result confined(String attack) throws IOException, InterruptedException {
+        Path submission = submission(attack + "-unscanned", attack);
+        Path work = temp.resolve("grades").resolve(attack + "-unscanned").resolve("work").resolve(KATA);
+        Path classes = work.resolve("submission-classes");
+        Path tests = work.resolve("target/test-classes");
+        ForkedKataRun.compile(attack, List.of(submission.resolve("katas").resolve(KATA).resolve("src/main/java")),
+                List.of(), classes);
+        ForkedKataRun.compile(attack + " tests", List.of(pristine.resolve("katas").resolve(KATA).resolve("src/test/java")),
+                List.of(classes), tests);
+        return new ConfinedKataRun(tests, work, sandbox).run(
+                List.of(new ForkedKataRun.Variant("submission", List.of(classes), List.of())), KATA_TIMEOUT);
+    }
+
+    /** A copy of the cut pristine repository with kata 01's solution, calling {@code attack}'s Attack.run(). */
+    private static Path submission(String name, String attack) throws IOException {
         Path submission = temp.resolve(name);
         HostileSubmissionGradeTest.copyTree(pristine, submission, Set.of());
         Path main = submission.resolve("katas").resolve(KATA).resolve("src/main/java");
@@ -172,12 +241,7 @@ class SandboxAttacksGradeTest {
             assertThat(code).as("the solution's friendsOf, where the attack is called").contains(signature);
             Files.writeString(handler, code.replace(signature, signature + "\n        Attack.run();"));
         }
-        Path out = temp.resolve("grades").resolve(name);
-        GradeReport report = Grade.grade(submission, pristine, pristine, out, KATA_TIMEOUT, in);
-        reports.add(report);
-        outs.add(out);
-        assertThat(report.katas()).hasSize(1);
-        return report.katas().getFirst();
+        return submission;
     }
 
     /** Every grade so far is on disk as it was written: nothing that ran later rewrote it. */
