@@ -29,7 +29,8 @@ class ClassTableTest {
     /** A grade as bin/grade writes it: through GradeJson, so the table reads what the grader really writes. */
     static String gradeJson(TamperCheck.Report tamper, KataGrade... katas) {
         return GradeJson.of(new GradeReport(Path.of("/s"), Path.of("/p"), Path.of("/b"), List.of(katas), tamper,
-                "25", Instant.parse("2026-12-02T06:00:00Z"), Duration.ofMillis(31_400), Duration.ofSeconds(120)));
+                "25", Instant.parse("2026-12-02T06:00:00Z"), Duration.ofMillis(31_400), Duration.ofSeconds(120),
+                "bubblewrap (test)", List.of()));
     }
 
     static final TamperCheck.Report CLEAN = new TamperCheck.Report(List.of(), List.of(), List.of());
