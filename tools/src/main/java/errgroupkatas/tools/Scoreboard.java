@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -47,7 +48,10 @@ import org.w3c.dom.NodeList;
  * <p>It reads what the build left behind: {@code katas/NN-name/target/classes},
  * {@code target/test-classes} and Surefire's {@code target/surefire-reports/TEST-*.xml}
  * ({@code testcase} elements, their {@code failure}/{@code error}/{@code skipped} children and
- * {@code time} attributes). Which test classes a kata has, in which order JUnit runs them (the
+ * {@code time} attributes), and {@code target/invocation-names/} (the display names of the
+ * parameterized invocations and dynamic tests those reports name by index, written by support's
+ * {@code InvocationNames} listener: such a test is named {@code returnsEveryFriend[0 friends]}, as
+ * the grader names it, or {@code returnsEveryFriend[1]} without them). Which test classes a kata has, in which order JUnit runs them (the
  * kata README's order: {@code @Order}, part A before part B), and their tags come from a JUnit
  * discovery over the kata's compiled tests (discovery loads the classes but runs no kata code),
  * with the build's tag selection ({@code -Dgroups}, {@code -DexcludedGroups}) applied as Surefire
@@ -92,6 +96,8 @@ import org.w3c.dom.NodeList;
  */
 public final class Scoreboard {
     private static final String LINE = "-".repeat(72);
+    /** The folder under a kata's {@code target/} where support's {@code InvocationNames} writes. */
+    static final String INVOCATION_NAMES = "invocation-names";
 
     /**
      * One test's result: from a Surefire report here, from an in-process run in the coach
@@ -555,7 +561,7 @@ public final class Scoreboard {
                 continue;
             }
             try {
-                seconds += read(report, c, tests);
+                seconds += read(report, c, invocationNames(target, c.name(), since), tests);
             } catch (Exception e) {
                 crashed.add(simple(c.name()) + " (unreadable report: " + e.getMessage() + ")");
             }
@@ -566,7 +572,8 @@ public final class Scoreboard {
             String className = name.substring("TEST-".length(), name.length() - ".xml".length());
             if (!plan.containsKey(className) && writtenSince(report, since)) {
                 try {
-                    seconds += read(report, new TestClass(className, byConvention(className), Map.of()), tests);
+                    seconds += read(report, new TestClass(className, byConvention(className), Map.of()),
+                            invocationNames(target, className, since), tests);
                 } catch (Exception e) {
                     crashed.add(simple(className) + " (unreadable report: " + e.getMessage() + ")");
                 }
@@ -762,8 +769,36 @@ public final class Scoreboard {
         }
     }
 
-    /** Adds the report's tests to {@code tests} and returns the class's time in seconds. */
-    private static double read(Path report, TestClass c, List<Test> tests) throws Exception {
+    /**
+     * The display names of a test class's parameterized invocations and dynamic tests, by the name
+     * Surefire's report gives them ({@code returnsEveryFriend(int)[1]} → {@code 0 friends}), as
+     * support's {@code InvocationNames} listener wrote them during the kata's test run into
+     * {@code target/invocation-names/<class>.properties}; empty when there is no such file from
+     * this build (the report then names them by index).
+     */
+    static Map<String, String> invocationNames(Path target, String className, Instant since) {
+        Path file = target.resolve(INVOCATION_NAMES).resolve(className + ".properties");
+        if (!Files.isRegularFile(file) || !writtenSince(file, since)) {
+            return Map.of();
+        }
+        Properties names = new Properties();
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            names.load(in);
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        names.stringPropertyNames().forEach(n -> result.put(n, names.getProperty(n)));
+        return result;
+    }
+
+    /**
+     * Adds the report's tests to {@code tests} and returns the class's time in seconds. A test the
+     * report names by index ({@code returnsEveryFriend(int)[1]}, {@code rules()[2]}) is named by its
+     * display name when {@code names} has it ({@code returnsEveryFriend[0 friends]}), as the grader
+     * names it, else by the index ({@code returnsEveryFriend[1]}).
+     */
+    private static double read(Path report, TestClass c, Map<String, String> names, List<Test> tests) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
         Element suite = factory.newDocumentBuilder().parse(report.toFile()).getDocumentElement();
@@ -775,6 +810,10 @@ public final class Scoreboard {
             int cut = indexOfAny(name, "([");
             String method = cut < 0 ? name : name.substring(0, cut);
             String dynamic = name.contains("[") ? name.substring(name.indexOf('[')) : "";
+            String display = names.get(name);
+            if (!dynamic.isEmpty() && display != null && !display.isBlank()) {
+                dynamic = "[" + display.strip().replaceAll("\\s+", " ") + "]";
+            }
             Method m = c.methods().get(method);
             Kind kind = m != null ? m.kind() : c.methods().isEmpty() ? c.kind() : byConvention(c.name());
             Element problem = first(tc, "failure");

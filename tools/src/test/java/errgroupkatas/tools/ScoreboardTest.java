@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -270,6 +273,54 @@ class ScoreboardTest {
         assertThat(p.green()).isFalse();
         assertThat(p.text()).contains("Next: 03-c (its bonus), test CodeBonusTest.extra");
         assertThat(p.last()).isEqualTo("BUILD FAILURE: 3 of 3 katas solved; next 03-c, CodeBonusTest.extra");
+    }
+
+    /** What support's InvocationNames writes for a test class: Surefire's test name = its display name. */
+    private void invocationNames(String id, Instant written, String testClass, String... nameThenDisplay)
+            throws Exception {
+        Properties names = new Properties();
+        for (int i = 0; i < nameThenDisplay.length; i += 2) {
+            names.setProperty(nameThenDisplay[i], nameThenDisplay[i + 1]);
+        }
+        Path file = root.resolve("katas").resolve(id).resolve("target/invocation-names/" + testClass + ".properties");
+        Files.createDirectories(file.getParent());
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            names.store(w, null);
+        }
+        Files.setLastModifiedTime(file, FileTime.from(written));
+    }
+
+    @Test
+    @DisplayName("a parameterized invocation or dynamic test is named by its display name, as the grader names it;"
+            + " by its index when no name was recorded in this build")
+    void invocationsAreNamedByTheirDisplayNames() throws Exception {
+        kata("01-a", null);
+        kata("02-b", THIS_RUN, Case.pass("returnsEveryFriend(int)[1]"),
+                Case.fail("returnsEveryFriend(int)[2]", "lost a friend"), Case.pass("streams"));
+        kata("02-b", THIS_RUN, "k.RulesTest", Case.pass("rules()[1]"));
+        kata("03-c", null);
+
+        Printed byIndex = scoreboard();
+
+        assertThat(byIndex.text()).contains("Next: 02-b, test CodeTest.returnsEveryFriend[2]");
+        assertThat(byIndex.last()).isEqualTo("BUILD FAILURE: 02-b is not solved; next CodeTest.returnsEveryFriend[2]");
+
+        invocationNames("02-b", EARLIER_RUN, "k.CodeTest", "returnsEveryFriend(int)[2]", "stale name");
+        assertThat(scoreboard().last()).as("a name an earlier build recorded")
+                .isEqualTo("BUILD FAILURE: 02-b is not solved; next CodeTest.returnsEveryFriend[2]");
+
+        invocationNames("02-b", THIS_RUN, "k.CodeTest", "returnsEveryFriend(int)[1]", "0 friends",
+                "returnsEveryFriend(int)[2]", "1 friend,\n  its = and : escaped");
+        invocationNames("02-b", THIS_RUN, "k.RulesTest", "rules()[1]", "never calls System.exit");
+
+        Printed p = scoreboard();
+
+        assertThat(p.text()).contains("Next: 02-b, test CodeTest.returnsEveryFriend[1 friend, its = and : escaped]")
+                .containsPattern("\n02 +b +2/3 +2/3 ");
+        assertThat(p.last())
+                .isEqualTo("BUILD FAILURE: 02-b is not solved; next CodeTest.returnsEveryFriend[1 friend, its = and : escaped]");
+        Map<String, String> names = Scoreboard.invocationNames(root.resolve("katas/02-b/target"), "k.RulesTest", BUILD_START);
+        assertThat(names).containsExactly(Map.entry("rules()[1]", "never calls System.exit"));
     }
 
     @Test
