@@ -22,8 +22,9 @@ import java.util.Map;
  * its points could then not be trusted. {@code bin/export-student} runs it (from its source, with
  * the JDK alone).
  *
- * <p>Each kata's step runs {@code mvn -B verify -pl katas/NN-name -Dmaven.test.failure.ignore=false}
- * (after one step that installs the shared modules): its exit status is that kata's verdict whatever
+ * <p>Each kata's step runs {@code mvn -B verify -pl katas/NN-name -am -Dmaven.test.failure.ignore=false}
+ * ({@code -am} builds the shared modules from the learner's checkout, never from a snapshot a runner's
+ * Maven cache kept): its exit status is that kata's verdict whatever
  * the build's default for test failures, because Surefire fails the build on a failed, errored or
  * crashed test of that kata and on nothing else. A step scores all its points or none, as GitHub
  * Classroom's command grader does.
@@ -113,13 +114,11 @@ public final class ClassroomWorkflow {
                           distribution: temurin
                           java-version: '25'
                           cache: maven
-                      - name: The shared modules (story, support)
-                        run: mvn -B -q install -pl katas/story,katas/support -am -DskipTests
                 """.formatted(total, bonus > 0 ? ", bonus " + bonus : ""));
         List<String> runners = new ArrayList<>();
         for (KataPoints k : katas) {
             String number = k.id().substring(0, 2);
-            String command = "mvn -B verify -pl katas/" + k.id() + " -Dmaven.test.failure.ignore=false";
+            String command = "mvn -B verify -pl katas/" + k.id() + " -am -Dmaven.test.failure.ignore=false";
             step(b, k.id(), "kata-" + number, command + (k.maxBonusPoints() > 0 ? " -DexcludedGroups=bonus" : ""),
                     k.maxPoints());
             runners.add("kata-" + number);
