@@ -90,7 +90,7 @@ public record PlantedVariant(String name, String description, Map<String, String
             }
             try {
                 files.put(to, String.join("\n", file.getPatch().applyTo(original)) + "\n");
-            } catch (PatchFailedException e) {
+            } catch (PatchFailedException | RuntimeException e) {
                 throw new IllegalStateException(patch + " no longer applies to " + to + " of the solution (" + e.getMessage()
                         + "): the solution changed under it; rewrite the mistake against the solution as it is, or delete it",
                         e);
