@@ -42,12 +42,23 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code MetaCheck <repository root>}; {@code -Dmeta.katas=01-serial,03-errgroup} checks
  * only those katas.
+ *
+ * <p>With {@code -Dmeta.measure=DIR} it measures instead of checking: every folder
+ * {@code DIR/NN-name/<name>/} (a wrong solution written as a learner would, whole files under
+ * {@code src/main/java}, over the solution's classes) runs every test of its kata, and the check
+ * prints each one as rejected (with the tests that failed) or ESCAPED, and the share rejected. It
+ * fails only when the solution itself fails. This is how a set of wrong solutions written blind,
+ * from the README and the stub, is kept apart from the corpus and measured again.
  */
 public final class MetaCheck {
     private static final String SOLUTION = "solution";
 
     private final Path root;
+    /** The set of wrong solutions to measure ({@code -Dmeta.measure}), or null to check the corpus. */
+    private final Path measure;
     private final List<String> problems = new ArrayList<>();
+    private final List<String> escaped = new ArrayList<>();
+    private int candidates, candidatesRejected;
     private int katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnSolutions, failOnStubs, mistakes,
             rejected, alternatives, accepted, rules;
     /** Per kata, in kata order: the reference solution's tests and the sum of their times. */
@@ -56,13 +67,15 @@ public final class MetaCheck {
     private record SolutionTime(int passed, int tests, long millis) {
     }
 
-    private MetaCheck(Path root) {
+    private MetaCheck(Path root, Path measure) {
         this.root = root;
+        this.measure = measure;
     }
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        MetaCheck check = new MetaCheck(root);
+        String measure = System.getProperty("meta.measure", "").strip();
+        MetaCheck check = new MetaCheck(root, measure.isEmpty() ? null : Path.of(measure).toAbsolutePath().normalize());
         long start = System.nanoTime();
         check.run(selectedKatas(root));
         check.printSummary(Duration.ofNanos(System.nanoTime() - start));
@@ -138,6 +151,15 @@ public final class MetaCheck {
         Map<String, Set<Integer>> breaks = new LinkedHashMap<>();
         // The solution runs first, before any mistake can leave a thread behind in the shared JVM.
         variants.add(new ForkedKataRun.Variant(SOLUTION, List.of(solutionClasses), List.of()));
+        if (measure != null) {
+            Set<String> names = new TreeSet<>();
+            for (Path candidate : subdirectories(measure.resolve(id))) {
+                PlantedVariant c = PlantedVariant.fromFolder(candidate);
+                names.add(c.name());
+                addOverlay(id + " candidate", c, List.of(), kata, variants, errors);
+            }
+            return new KataCheck(id, variants, errors, names, Map.of(), Map.of(), KataContract.read(kata));
+        }
         // Then the alternatives, correct too: every test runs (an empty list of tests).
         Set<String> alternatives = new TreeSet<>();
         for (PlantedVariant a : planted(id, "alternatives", solutionSources)) {
@@ -225,6 +247,18 @@ public final class MetaCheck {
                 mistakes++;
             }
         });
+        if (measure != null) {
+            c.check().compileErrors().forEach((variant, error) -> System.out.println("  candidate " + variant
+                    + ": DOES NOT COMPILE (not counted): " + error.lines().skip(1).findFirst().orElse("")));
+            c.outcomes().forEach((variant, outcome) -> {
+                if (variant.equals(SOLUTION)) {
+                    checkSolution(kata, outcome);
+                } else {
+                    measureCandidate(kata, variant, outcome);
+                }
+            });
+            return;
+        }
         Set<String> rejectedMistakes = new TreeSet<>();
         c.outcomes().forEach((variant, outcome) -> {
             if (variant.equals(SOLUTION)) {
@@ -307,6 +341,23 @@ public final class MetaCheck {
             }
         }
         rules += contract.rules().size();
+    }
+
+    /** A wrong solution of the measured set: rejected when any test fails against it (or its JVM died). */
+    private void measureCandidate(String kata, String name, ForkedKataRun.Outcome o) {
+        candidates++;
+        List<String> failing = o.results().results().stream().filter(TestResult::failed)
+                .map(r -> r.key().contains("[") ? r.key().substring(0, r.key().indexOf('[')) : r.key())
+                .distinct().toList();
+        if (!failing.isEmpty() || o.crashed()) {
+            candidatesRejected++;
+            System.out.println("  candidate " + name + ": rejected by " + failing.size() + " test(s): "
+                    + String.join(", ", failing.stream().limit(4).toList()) + (failing.size() > 4 ? ", …" : "")
+                    + (o.crashed() ? " (its JVM " + o.problem() + ")" : ""));
+        } else {
+            escaped.add(kata + "/" + name);
+            System.out.println("  candidate " + name + ": ESCAPED (all " + o.results().results().size() + " tests pass)");
+        }
     }
 
     private void checkSolution(String kata, ForkedKataRun.Outcome o) {
@@ -416,6 +467,14 @@ public final class MetaCheck {
 
     private void printSummary(Duration elapsed) {
         System.out.println();
+        if (measure != null) {
+            System.out.printf(Locale.ROOT, "measured %s: %d wrong solutions, %d rejected (%.0f %%), %d escaped%s%n",
+                    measure, candidates, candidatesRejected, candidates == 0 ? 0.0 : 100.0 * candidatesRejected / candidates,
+                    escaped.size(), escaped.isEmpty() ? "" : ": " + String.join(", ", escaped));
+            System.out.println(problems.isEmpty() ? "meta-check: the solutions pass" : "meta-check: FAILED");
+            problems.forEach(p -> System.out.println("  - " + p));
+            return;
+        }
         System.out.printf(Locale.ROOT,
                 "katas: %d, tests: %d (%d behaviour, %d rules), pass on solutions: %d, fail on stubs: %d of %d behaviour tests%n",
                 katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnStubs, behaviourTests);

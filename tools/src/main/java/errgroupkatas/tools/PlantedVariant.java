@@ -99,7 +99,11 @@ public record PlantedVariant(String name, String description, Map<String, String
         return new PlantedVariant(name, description, files);
     }
 
-    /** TRANSITION: a variant kept as a folder of whole files and a README.md. */
+    /**
+     * A wrong solution kept as a folder of whole files ({@code src/main/java/...}) and a README.md:
+     * what a learner, or whoever writes wrong solutions blind, hands in (the meta-check's
+     * {@code -Dmeta.measure} reads these).
+     */
     static PlantedVariant fromFolder(Path dir) throws IOException {
         Path readme = dir.resolve("README.md");
         String description = Files.exists(readme) ? Files.readString(readme) : "";
