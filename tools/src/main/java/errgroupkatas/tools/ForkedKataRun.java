@@ -65,16 +65,25 @@ public final class ForkedKataRun {
         this.workDir = workDir;
     }
 
-    /** The variants' outcomes, in the order given. */
+    /** The variants' outcomes, in the order given, from one JVM whose plan and output are named "all". */
     Map<String, Outcome> run(List<Variant> variants) throws IOException, InterruptedException {
+        return run("all", variants);
+    }
+
+    /**
+     * The variants' outcomes, in the order given, from one JVM whose plan and output are named
+     * {@code batch} ({@code <batch>.plan.tsv}, {@code <batch>.output.log}): several batches of one kata
+     * may run at once in the same work folder.
+     */
+    Map<String, Outcome> run(String batch, List<Variant> variants) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        String batchProblem = fork("all", variants, batchTimeout(variants.size())).problem();
+        String batchProblem = fork(batch, variants, batchTimeout(variants.size())).problem();
         List<Variant> unfinished = new ArrayList<>();
         for (Variant v : variants) {
             TestResult.File file = TestResult.File.read(resultFile(v));
             if (file.finished()) {
-                outcomes.put(v.name(), new Outcome(file, "", false, log("all")));
+                outcomes.put(v.name(), new Outcome(file, "", false, log(batch)));
             } else {
                 unfinished.add(v);
             }

@@ -35,8 +35,9 @@ import java.util.stream.Stream;
  *       scheduler keeps waiting does), so a test that would reject a correct solution on a bad
  *       schedule fails here every time, not once in a hundred loaded runs.</li>
  * </ol>
- * Rule tests ({@code @Tag("rules")}) hold on any stub and are counted apart. A kata's variants run
- * in one fresh JVM ({@link ForkedKataRun}), the solution first, all katas at once. Prints each
+ * Rule tests ({@code @Tag("rules")}) hold on any stub and are counted apart. A kata's solution,
+ * alternatives and stub run in one fresh JVM ({@link ForkedKataRun}), the solution first, and its
+ * mistakes in a few more beside it ({@link #MISTAKES_PER_JVM}), all katas at once. Prints each
  * failing solution test with its message, a line per mistake, the totals, and a closing
  * {@code N passed, N failed} line for the solutions; exits non-zero on any defect.
  *
@@ -101,17 +102,31 @@ public final class MetaCheck {
     private record Checked(KataCheck check, Map<String, ForkedKataRun.Outcome> outcomes, Duration elapsed) {
     }
 
+    /**
+     * The most mistakes one kata JVM runs. A rejected mistake mostly waits (for a deadline its wrong
+     * code misses, for the leak check's grace), so a kata's mistakes run in several JVMs at once, beside
+     * the JVM of its solution, alternatives and stub; more JVMs than that would cost more CPU to start
+     * than the waits they overlap save.
+     */
+    private static final int MISTAKES_PER_JVM = 16;
+
+    /** One JVM's share of a kata's variants, and when it ended. */
+    private record BatchResult(Map<String, ForkedKataRun.Outcome> outcomes, long endNanos) {
+    }
+
     private void run(List<Path> kataDirs) throws Exception {
-        // All katas at once: a kata's JVM spends most of its time waiting (a rejected mistake waits out
+        // All katas at once: a kata's JVMs spend most of their time waiting (a rejected mistake waits out
         // a test's deadline and the leak check's grace), so the machine's two cores are not the limit.
-        // Each kata's JVM starts as soon as its variants are compiled (javac runs here, one kata at a
+        // Each kata's JVMs start as soon as its variants are compiled (javac runs here, one kata at a
         // time), the last kata first: the later katas have more tests and longer deadlines, so the
         // longest runs overlap the compiling of the others instead of waiting for all of it.
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, kataDirs.size()));
+        ExecutorService pool = Executors.newCachedThreadPool();
         try {
-            Map<Path, Future<Checked>> futures = new LinkedHashMap<>();
+            Map<Path, KataCheck> checks = new LinkedHashMap<>();
+            Map<Path, Long> starts = new LinkedHashMap<>();
+            Map<Path, List<Future<BatchResult>>> futures = new LinkedHashMap<>();
             long compileStart = System.nanoTime();
-            int variants = 0;
+            int variants = 0, jvms = 0;
             for (Path kata : kataDirs.reversed()) {
                 String id = kata.getFileName().toString();
                 if (!Files.isDirectory(kata.resolve("target/test-classes"))) {
@@ -121,23 +136,56 @@ public final class MetaCheck {
                 katas++;
                 KataCheck c = prepare(id, kata);
                 variants += c.variants().size() - 1;
-                futures.put(kata, pool.submit(() -> {
-                    long start = System.nanoTime();
-                    var outcomes = new ForkedKataRun(kata.resolve("target/test-classes"),
-                            kata.resolve("target/meta-check")).run(c.variants());
-                    return new Checked(c, outcomes, Duration.ofNanos(System.nanoTime() - start));
-                }));
+                checks.put(kata, c);
+                starts.put(kata, System.nanoTime());
+                List<Future<BatchResult>> batches = new ArrayList<>();
+                Map<String, List<ForkedKataRun.Variant>> split = batches(c);
+                for (Map.Entry<String, List<ForkedKataRun.Variant>> batch : split.entrySet()) {
+                    jvms++;
+                    batches.add(pool.submit(() -> new BatchResult(new ForkedKataRun(kata.resolve("target/test-classes"),
+                            kata.resolve("target/meta-check")).run(batch.getKey(), batch.getValue()), System.nanoTime())));
+                }
+                futures.put(kata, batches);
             }
-            System.out.printf(Locale.ROOT, "meta-check: %d variants compiled (%.1f s, while the first katas ran)%n",
-                    variants, (System.nanoTime() - compileStart) / 1e9);
+            System.out.printf(Locale.ROOT,
+                    "meta-check: %d variants compiled (%.1f s, while the first katas ran), run in %d JVMs%n",
+                    variants, (System.nanoTime() - compileStart) / 1e9, jvms);
             for (Path kata : kataDirs) { // reported in the catalog's order
                 if (futures.containsKey(kata)) {
-                    report(futures.get(kata).get());
+                    Map<String, ForkedKataRun.Outcome> outcomes = new LinkedHashMap<>();
+                    long end = starts.get(kata);
+                    for (Future<BatchResult> f : futures.get(kata)) {
+                        BatchResult r = f.get();
+                        outcomes.putAll(r.outcomes());
+                        end = Math.max(end, r.endNanos());
+                    }
+                    report(new Checked(checks.get(kata), outcomes, Duration.ofNanos(end - starts.get(kata))));
                 }
             }
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A kata's variants by JVM: "all" runs the solution (first, before any wrong code can leave a thread
+     * behind), the alternatives and the stub; "mistakes-1", "mistakes-2", … at most
+     * {@link #MISTAKES_PER_JVM} mistakes (or measured candidates) each, in as even shares as the count allows.
+     */
+    private Map<String, List<ForkedKataRun.Variant>> batches(KataCheck c) {
+        Map<String, List<ForkedKataRun.Variant>> batches = new LinkedHashMap<>();
+        List<ForkedKataRun.Variant> mistakes = new ArrayList<>();
+        List<ForkedKataRun.Variant> correct = new ArrayList<>();
+        for (ForkedKataRun.Variant v : c.variants()) {
+            boolean wrong = measure != null ? !v.name().equals(SOLUTION) : c.caughtBy().containsKey(v.name());
+            (wrong ? mistakes : correct).add(v); // -Dmeta.measure: its candidates are wrong solutions too
+        }
+        batches.put("all", correct);
+        int jvms = (mistakes.size() + MISTAKES_PER_JVM - 1) / MISTAKES_PER_JVM;
+        for (int i = 0; i < jvms; i++) {
+            batches.put("mistakes-" + (i + 1), mistakes.subList(i * mistakes.size() / jvms, (i + 1) * mistakes.size() / jvms));
+        }
+        return batches;
     }
 
     /** Compiles the kata's stub, each alternative and each mistake (both over the solution's classes). */
