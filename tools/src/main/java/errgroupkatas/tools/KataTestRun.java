@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.launcher.MethodFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
@@ -164,9 +165,13 @@ public final class KataTestRun {
         try (PrintWriter out = channel != null ? new PrintWriter(new java.io.StringWriter())
                 : new PrintWriter(Files.newBufferedWriter(resultFile, StandardCharsets.UTF_8), true)) {
             java.util.function.Consumer<String> sink = channel != null ? l -> channel.send(variant, l) : out::println;
-            LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClasspathRoots(Set.of(testClasses)));
             List<String> names = Arrays.stream(tests.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+            // Named tests (a mistake's caught-by line): discover only their classes, not every test
+            // class of the kata; a hundred mistakes per build make the difference.
+            List<String> classes = names.isEmpty() ? List.of() : testClassNames(testClasses, names);
+            LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(classes.isEmpty() ? selectClasspathRoots(Set.of(testClasses))
+                            : classes.stream().map(c -> DiscoverySelectors.selectClass(loader, c)).toList());
             if (!names.isEmpty()) {
                 request.filters(MethodFilter.includeMethodNamePatterns(names.stream()
                         .map(n -> ".*[.$]" + Pattern.quote(n.replace('.', '#')) + "(\\(.*)?").toArray(String[]::new)));
@@ -176,6 +181,31 @@ public final class KataTestRun {
         } finally {
             self.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * The fully qualified names of the test classes that {@code names} ({@code TestClass.method}) name,
+     * found under {@code testClasses} by their simple names; empty when one of them is not found, so
+     * that the caller scans everything instead of missing a test.
+     */
+    private static List<String> testClassNames(Path testClasses, List<String> names) throws IOException {
+        Set<String> simple = new java.util.TreeSet<>();
+        for (String n : names) {
+            int dot = n.indexOf('.');
+            if (dot <= 0) {
+                return List.of();
+            }
+            simple.add(n.substring(0, dot));
+        }
+        List<String> found = new ArrayList<>();
+        try (var walk = Files.walk(testClasses)) {
+            for (Path f : walk.filter(p -> simple.contains(p.getFileName().toString().replaceFirst("\\.class$", ""))
+                    && p.toString().endsWith(".class")).toList()) {
+                String rel = testClasses.relativize(f).toString();
+                found.add(rel.substring(0, rel.length() - ".class".length()).replace(File.separatorChar, '.'));
+            }
+        }
+        return found.size() == simple.size() ? found : List.of();
     }
 
     /**

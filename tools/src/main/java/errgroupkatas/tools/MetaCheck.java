@@ -108,7 +108,7 @@ public final class MetaCheck {
      * the JVM of its solution, alternatives and stub; more JVMs than that would cost more CPU to start
      * than the waits they overlap save.
      */
-    private static final int MISTAKES_PER_JVM = 16;
+    private static final int MISTAKES_PER_JVM = 20;
 
     /** One JVM's share of a kata's variants, and when it ended. */
     private record BatchResult(Map<String, ForkedKataRun.Outcome> outcomes, long endNanos) {
