@@ -61,7 +61,7 @@ public final class MetaCheck {
     private final List<String> escaped = new ArrayList<>();
     private int candidates, candidatesRejected;
     private int katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnSolutions, failOnStubs, mistakes,
-            rejected, alternatives, accepted, rules;
+            rejected, alternatives, accepted, rules, corpusSize;
     /** Per kata, in kata order: the reference solution's tests and the sum of their times. */
     private final Map<String, SolutionTime> solutionTimes = new TreeMap<>();
 
@@ -109,6 +109,9 @@ public final class MetaCheck {
      * than the waits they overlap save.
      */
     private static final int MISTAKES_PER_JVM = 20;
+
+    /** {@code -Dmeta.mistakes=all}: run every mistake of the corpus, not only a cover of the rules. */
+    private static final boolean ALL_MISTAKES = "all".equals(System.getProperty("meta.mistakes", "").strip());
 
     /** One JVM's share of a kata's variants, and when it ended. */
     private record BatchResult(Map<String, ForkedKataRun.Outcome> outcomes, long endNanos) {
@@ -221,16 +224,55 @@ public final class MetaCheck {
         } catch (IllegalStateException e) {
             errors.put("stub", e.getMessage());
         }
-        for (PlantedVariant m : planted(id, "mistakes", solutionSources)) {
+        List<PlantedVariant> corpus = new ArrayList<>();
+        for (PlantedVariant m : planted(id, "mistakes", solutionSources)) { // every patch must apply, run or not
             if (alternatives.contains(m.name())) {
                 problems.add(id + ": " + m.name() + " is both an alternative and a mistake: rename one");
                 continue;
             }
-            caughtBy.put(m.name(), m.caughtBy());
+            corpus.add(m);
             breaks.put(m.name(), m.breaks());
+        }
+        KataContract contract = KataContract.read(kata);
+        List<PlantedVariant> run = ALL_MISTAKES ? corpus : coverOfTheRules(corpus, contract);
+        corpusSize += corpus.size();
+        for (PlantedVariant m : run) {
+            caughtBy.put(m.name(), m.caughtBy());
             addOverlay(id + " mistake", m, List.copyOf(m.caughtBy()), kata, variants, errors);
         }
-        return new KataCheck(id, variants, errors, alternatives, caughtBy, breaks, KataContract.read(kata));
+        return new KataCheck(id, variants, errors, alternatives, caughtBy, breaks, contract);
+    }
+
+    /**
+     * The mistakes a default run rejects: a cover of the README's rules, so every rule still has a
+     * mistake that breaks it and is rejected, at a fraction of the corpus' cost. Greedy and
+     * deterministic: for each rule in order that no chosen mistake breaks yet, the mistake that breaks
+     * the most such rules (ties: by name). A mistake whose {@code breaks:} line is missing or names no
+     * rule of the README runs too, so its problem is reported with its result. With
+     * {@code -Dmeta.mistakes=all} every mistake of the corpus runs.
+     */
+    static List<PlantedVariant> coverOfTheRules(List<PlantedVariant> corpus, KataContract contract) {
+        List<PlantedVariant> byName = corpus.stream().sorted(java.util.Comparator.comparing(PlantedVariant::name)).toList();
+        Set<Integer> uncovered = new TreeSet<>(contract.rules().keySet());
+        Set<PlantedVariant> chosen = new java.util.LinkedHashSet<>();
+        for (PlantedVariant m : byName) {
+            if (m.breaks().isEmpty() || !contract.rules().keySet().containsAll(m.breaks())) {
+                chosen.add(m);
+            }
+        }
+        for (int rule : contract.rules().keySet()) {
+            if (!uncovered.contains(rule)) {
+                continue;
+            }
+            byName.stream().filter(m -> m.breaks().contains(rule))
+                    .max(java.util.Comparator.comparingLong((PlantedVariant m) -> m.breaks().stream().filter(uncovered::contains).count())
+                            .thenComparing(PlantedVariant::name, java.util.Comparator.reverseOrder()))
+                    .ifPresent(m -> {
+                        chosen.add(m);
+                        uncovered.removeAll(m.breaks());
+                    });
+        }
+        return byName.stream().filter(chosen::contains).toList();
     }
 
     /**
@@ -380,7 +422,10 @@ public final class MetaCheck {
             Set<String> mistakes = mistakesOf.get(rule);
             System.out.printf(Locale.ROOT, "    rule %2d  %s%n", rule, contract.ruleText(rule, 90));
             System.out.println("             tests: " + (tests.isEmpty() ? "NONE" : String.join(", ", tests)));
-            System.out.println("             rejected mistakes: " + (mistakes.isEmpty() ? "NONE" : String.join(", ", mistakes)));
+            long notRun = check.breaks().entrySet().stream()
+                    .filter(e -> e.getValue().contains(rule) && !check.caughtBy().containsKey(e.getKey())).count();
+            System.out.println("             rejected mistakes: " + (mistakes.isEmpty() ? "NONE" : String.join(", ", mistakes))
+                    + (notRun == 0 ? "" : " (and " + notRun + " more in the corpus, not run)"));
             if (tests.isEmpty()) {
                 problems.add(kata + ": rule " + rule + " has no test: put @Checks(" + rule + ") on the tests that check it, or write one");
             }
@@ -527,7 +572,9 @@ public final class MetaCheck {
                 "katas: %d, tests: %d (%d behaviour, %d rules), pass on solutions: %d, fail on stubs: %d of %d behaviour tests%n",
                 katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnStubs, behaviourTests);
         System.out.printf(Locale.ROOT, "alternatives: %d, accepted: %d%n", alternatives, accepted);
-        System.out.printf(Locale.ROOT, "mistakes: %d, rejected: %d%n", mistakes, rejected);
+        System.out.printf(Locale.ROOT, "mistakes: %d, rejected: %d%s%n", mistakes, rejected, ALL_MISTAKES
+                ? " (the whole corpus)"
+                : " (a cover of the rules, of " + corpusSize + " in the corpus; -Dmeta.mistakes=all runs every one)");
         System.out.printf(Locale.ROOT, "rules: %d (each with a test and a rejected mistake, or a problem below)%n", rules);
         if (passOnSolutions + failOnSolutions != tests) {
             problems.add("the solution runs ran " + (passOnSolutions + failOnSolutions) + " tests, the stub runs "
