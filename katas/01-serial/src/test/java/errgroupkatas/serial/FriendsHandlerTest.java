@@ -8,6 +8,7 @@ import errgroupkatas.story.FriendsException;
 import errgroupkatas.story.User;
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.FakeFriendService;
 import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
@@ -45,6 +46,7 @@ class FriendsHandlerTest {
     @Test
     @Order(1)
     @DisplayName("returns every friend's profile, in the order the ids arrive")
+    @Checks(1)
     void returnsEveryFriend() {
         List<Long> ids = List.of(1003L, 1001L, 1002L);
         friends.with(USER, ids);
@@ -59,6 +61,7 @@ class FriendsHandlerTest {
     @Test
     @Order(2)
     @DisplayName("a user without friends gets an empty list")
+    @Checks(1)
     void noFriends() {
         friends.with(USER, List.of());
 
@@ -69,6 +72,7 @@ class FriendsHandlerTest {
     @Test
     @Order(3)
     @DisplayName("a failed profile lookup is an error that names the friend and keeps the cause")
+    @Checks(3)
     void failedLookupNamesTheFriend() {
         friends.with(USER, List.of(1001L, 1002L, 1003L));
         profiles.on(1002, Reply.immediately().failing());
@@ -87,6 +91,7 @@ class FriendsHandlerTest {
     @Test
     @Order(4)
     @DisplayName("a failed friend-id cursor is an error that names the user and keeps the cause")
+    @Checks(4)
     void failedCursorNamesTheUser() {
         friends.with(USER, List.of(1001L, 1002L, 1003L)).onNext(1, Reply.immediately().failing());
 
@@ -103,6 +108,7 @@ class FriendsHandlerTest {
     @Test
     @Order(5)
     @DisplayName("opening the cursor can fail too: the same error, naming the user")
+    @Checks(4)
     void failedOpenNamesTheUser() {
         friends.with(USER, List.of(1001L)).onOpen(Reply.immediately().failing());
 
@@ -117,6 +123,7 @@ class FriendsHandlerTest {
     @Test
     @Order(6)
     @DisplayName("no call is made after the first failure")
+    @Checks(5)
     void stopsAtTheFirstFailure() {
         friends.with(USER, List.of(1001L, 1002L, 1003L, 1004L));
         profiles.on(1002, Reply.immediately().failing());
@@ -132,6 +139,7 @@ class FriendsHandlerTest {
     @Test
     @Order(7)
     @DisplayName("calls are made one at a time, on the caller's own thread")
+    @Checks(2)
     void oneCallAtATime() {
         friends.with(USER, FakeFriendService.friendIds(5));
         profiles.byDefault(Reply.after(Duration.ofMillis(20)));
@@ -148,6 +156,7 @@ class FriendsHandlerTest {
     @Test
     @Order(8)
     @DisplayName("an interrupted caller gets InterruptedException at once, and no further call is made")
+    @Checks(6)
     void interruptStopsTheWork() {
         Gate never = Gate.closed("profile(1002) never answers");
         friends.with(USER, List.of(1001L, 1002L, 1003L));

@@ -15,6 +15,7 @@ import errgroupkatas.story.ProfileService;
 import errgroupkatas.story.User;
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.FakeFriendService;
 import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
@@ -137,6 +138,7 @@ class FriendsHandlerTest {
     @ValueSource(ints = {0, 1, 6, 1000})
     @Order(1)
     @DisplayName("returns every friend's profile exactly once: nothing lost, nothing twice, the cursor read to its end and no further")
+    @Checks({3, 9})
     void returnsEveryFriend(int count) {
         List<Long> ids = FakeFriendService.friendIds(count);
         friends.with(USER, ids);
@@ -156,6 +158,7 @@ class FriendsHandlerTest {
     @Test
     @Order(2)
     @DisplayName("streams: the first lookup starts while the friend ids are still arriving")
+    @Checks(3)
     void streamsTheIds() {
         Gate laterIds = gate("the 4th friend id");
         List<Long> ids = FakeFriendService.friendIds(6);
@@ -180,6 +183,7 @@ class FriendsHandlerTest {
     @Test
     @Order(3)
     @DisplayName("looks friends up in parallel: 6 friends, 10 mappers, all 6 lookups in flight at once")
+    @Checks(1)
     void looksUpInParallel() {
         Gate lookups = gate("every profile lookup");
         List<Long> ids = FakeFriendService.friendIds(6);
@@ -202,6 +206,7 @@ class FriendsHandlerTest {
     @Test
     @Order(4)
     @DisplayName("never runs more lookups at once than it has mappers: 20 friends, 4 mappers, 4 at a time")
+    @Checks(1)
     void boundedByMappers() {
         int mappers = 4;
         Gate lookups = gate("every profile lookup");
@@ -232,6 +237,7 @@ class FriendsHandlerTest {
     @Test
     @Order(5)
     @DisplayName("needs at least one mapper: new FriendsHandler(…, 0) throws IllegalArgumentException, and 1 mapper returns every friend")
+    @Checks(2)
     void needsAtLeastOneMapper() {
         Throwable zero = catchThrowable(() -> new FriendsHandler(friends, profiles, 0));
         assertThat(zero).as("""
@@ -256,6 +262,7 @@ class FriendsHandlerTest {
     @Test
     @Order(6)
     @DisplayName("last one out closes shop: it returns only after the last mapper has finished")
+    @Checks(5)
     void waitsForTheLastMapper() {
         Gate slow = gate("profile(1001)");
         List<Long> ids = FakeFriendService.friendIds(4);
@@ -283,6 +290,7 @@ class FriendsHandlerTest {
     @Test
     @Order(7)
     @DisplayName("every thread it started has ended when it returns, even the mappers that got no id")
+    @Checks(6)
     void leavesNoThreadBehind() {
         LeakDetector threadsSince = KATA.leakSnapshot();
         List<Long> ids = FakeFriendService.friendIds(1);
@@ -359,6 +367,7 @@ class FriendsHandlerTest {
     @Test
     @Order(8)
     @DisplayName("with the story's numbers (6 friends, ids 10 ms apart, lookups 100 ms) the lookups overlap: from the first to the last they take less than their sum, which a serial handler cannot")
+    @Checks(1)
     void fasterThanSerial() {
         List<Long> ids = FakeFriendService.friendIds(6);
         friends.with(USER, ids).eachNext(Reply.after(ID_INTERVAL));
@@ -390,6 +399,7 @@ class FriendsHandlerTest {
     @Test
     @Order(9)
     @DisplayName("a failed lookup ends in a FriendsException that names the friend and keeps the cause (kata 03 does it faster)")
+    @Checks(10)
     void failedLookupIsReported() {
         friends.with(USER, FakeFriendService.friendIds(4));
         profiles.on(1002, Reply.immediately().failing());
@@ -407,6 +417,7 @@ class FriendsHandlerTest {
     @Test
     @Order(10)
     @DisplayName("an interrupted caller gets InterruptedException, and the lookups in flight are interrupted too")
+    @Checks(7)
     void interruptStopsTheLookups() {
         Gate never = gate("profile lookups that never answer");
         friends.with(USER, FakeFriendService.friendIds(6));
