@@ -848,7 +848,7 @@ class FriendsHandlerTest {
         Outcome<List<User>> outcome = call.awaitWithin(DEADLINE);
 
         assertThat(ranAhead).as("""
-                While the 4 mappers were held in their lookups, the producer read %d of the 1000 ids: more than \
+                While the 4 mappers were held in their lookups, the producer called next() %d times (1000 friends): more than \
                 %d ids ahead of the lookups. The queue between the producer and the mappers must be bounded (an \
                 ArrayBlockingQueue of `mappers` ids, say), so that a fast cursor waits for slow lookups instead \
                 of filling the memory.
