@@ -583,10 +583,6 @@ class FriendsHandlerTest {
         }
     }
 
-    static Stream<Arguments> everyStageAndUnchecked() {
-        return Stream.of(Stage.values()).flatMap(s -> Stream.of(Unchecked.values()).map(u -> Arguments.of(s, u)));
-    }
-
     /** No next() started after {@code failed} (a failed read) ended: a cursor that failed is finished. */
     private void assertNoReadAfter(Call failed) {
         assertThat(log.startedAfterEnd(failed)).as("""
@@ -620,12 +616,30 @@ class FriendsHandlerTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} throws {1}")
-    @MethodSource("everyStageAndUnchecked")
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Unchecked.class)
     @Order(12)
-    @DisplayName("a service's unchecked exception (a RuntimeException, an Error: Go's panic), from any call, reaches the caller: never lost on a thread, never a hang")
+    @DisplayName("a lookup's unchecked exception (a RuntimeException, an Error: Go's panic) reaches the caller: never lost on a mapper's thread")
+    @Checks({12, 13})
+    void uncheckedLookupFailureReachesTheCaller(Unchecked kind) {
+        assertUncheckedFailureReachesTheCaller(Stage.LOOKUP, kind);
+    }
+
+    @ParameterizedTest(name = "{0} throws {1}")
+    @MethodSource("cursorStagesAndUnchecked")
+    @Order(13)
+    @DisplayName("the cursor's unchecked exception (opening it, or a next()) reaches the caller too: never lost on the producer's thread, never a hang, and no next() follows it")
     @Checks({11, 12, 13})
-    void uncheckedFailureReachesTheCaller(Stage stage, Unchecked kind) {
+    void uncheckedCursorFailureReachesTheCaller(Stage stage, Unchecked kind) {
+        assertUncheckedFailureReachesTheCaller(stage, kind);
+    }
+
+    static Stream<Arguments> cursorStagesAndUnchecked() {
+        return Stream.of(Stage.OPEN, Stage.NEXT).flatMap(s -> Stream.of(Unchecked.values()).map(u -> Arguments.of(s, u)));
+    }
+
+    /** {@code stage}'s call throws {@code kind}: friendsOf must throw it, as it is or as a FriendsException's cause. */
+    private void assertUncheckedFailureReachesTheCaller(Stage stage, Unchecked kind) {
         Throwable failure = kind.create(stage);
         friends.with(USER, FakeFriendService.friendIds(4));
         stage.script(friends, profiles, Reply.immediately().failingWith(() -> failure));
@@ -667,14 +681,17 @@ class FriendsHandlerTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(RunDown.class)
-    @Order(13)
+    @Order(14)
     @DisplayName("a failure is thrown only once the pipeline has run down: not while a lookup or the producer's next() is still held")
     @Checks({6, 13})
     void failureWaitsForTheRunDown(RunDown scenario) {
         Gate held = gate(scenario.held + " answers");
         Gate release = gate("the interrupted calls may end");
+        // The failure waits until the held call has started: a handler that stops the others at the failure
+        // (kata 03 does) could otherwise stop the held call's thread before it ever makes that call.
+        Gate fail = gate(scenario.failing + " fails");
         friends.with(USER, FakeFriendService.friendIds(3));
-        Reply failing = Reply.immediately().failing();
+        Reply failing = Reply.when(fail).failing();
         switch (scenario) {
             case LOOKUP_FAILS_WHILE_A_LOOKUP_IS_HELD -> profiles.on(1001, Reply.when(held)).on(1002, failing);
             case NEXT_FAILS_WHILE_A_LOOKUP_IS_HELD -> {
@@ -697,6 +714,7 @@ class FriendsHandlerTest {
         try {
             call.awaitFakeCall(log, scenario.held, DEADLINE);
             call.awaitFakeCall(log, scenario.failing, DEADLINE);
+            fail.open();
             leftEarly = call.watchFor(call::isDone, WATCH);
         } finally {
             held.open();
@@ -715,7 +733,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     @DisplayName("an interrupt while the producer waits for an id interrupts it too, and friendsOf throws only once it has ended")
     @Checks(7)
     void interruptWhileReadingTheIds() {
@@ -750,7 +768,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     @DisplayName("an interrupt while the cursor is being opened reaches the caller as InterruptedException, and no call follows")
     @Checks(7)
     void interruptWhileOpening() {
@@ -772,7 +790,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     @DisplayName("a caller interrupted before it calls gets InterruptedException, no profile is looked up, and no thread is left")
     @Checks(7)
     void interruptedBeforeTheCall() {
@@ -794,7 +812,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     @DisplayName("interrupted again while it waits for its interrupted lookups, it still waits for them, then throws InterruptedException")
     @Checks(7)
     void interruptedAgainWhileItWaits() {
@@ -829,7 +847,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     @DisplayName("the queue of ids is bounded: while every lookup is held, the producer stops after a few ids per mapper (1000 friends, 4 mappers), and an interrupt then stops it too")
     @Checks({4, 7})
     void boundedQueueOfIds() {
@@ -861,7 +879,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     @DisplayName("one producer thread of its own reads the ids, the mappers' threads look profiles up, the caller does neither")
     @Checks(1)
     void eachRoleOnItsOwnThreads() {
@@ -908,7 +926,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     @DisplayName("two friends who share a name are still two friends: every profile once, by id")
     @Checks(9)
     void friendsWhoShareAName() {
@@ -928,7 +946,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     @DisplayName("a handler can be called again: the second call returns only its own user's friends")
     @Checks(14)
     void callableAgain() {
@@ -952,7 +970,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(22)
+    @Order(23)
     @DisplayName("a handler can be called by two threads at once: each call returns only its own user's friends")
     @Checks(14)
     void twoCallsAtOnce() {
@@ -985,7 +1003,7 @@ class FriendsHandlerTest {
     }
 
     @Test
-    @Order(23)
+    @Order(24)
     @DisplayName("every thread it started has ended when it throws, too (" + NET_MILLIS + " ms of one-friend calls whose lookup fails, each checked the moment it throws)")
     @Checks({6, 13})
     void leavesNoThreadBehindWhenItFails() {
