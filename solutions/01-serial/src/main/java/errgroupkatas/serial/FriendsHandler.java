@@ -18,6 +18,9 @@ import java.util.OptionalLong;
  * and, for each id as it arrives, looks the friend's profile up in the profile service. Every call
  * is made on the caller's thread, one after another; this handler starts no thread.
  *
+ * <p>A handler keeps nothing between calls: it may be called again, and by several threads at
+ * once; each call returns only its own user's friends.
+ *
  * <pre>{@code
  * var handler = new FriendsHandler(friendService, profileService);
  * List<User> friends = handler.friendsOf(42);
@@ -33,9 +36,9 @@ public final class FriendsHandler {
     }
 
     /**
-     * Returns the profiles of {@code userId}'s friends, in the order the friend service streams
-     * their ids; an empty list if the user has none. Calls are made one at a time on the calling
-     * thread.
+     * Returns the profiles of {@code userId}'s friends, one per id, in the order the friend service
+     * streams their ids; an empty list if the user has none. Calls are made one at a time on the
+     * calling thread, each id looked up as it arrives, before the next one is read.
      *
      * <p>Failure: the first failure ends the work at once; no call is made after it.
      * <ul>
@@ -45,11 +48,14 @@ public final class FriendsHandler {
      *   <li>the friend ids cannot be read (opening the cursor or any {@code next()} fails): throws
      *       {@link FriendsException} whose message contains {@code "user <userId>"} and whose cause
      *       is the very exception the friend service threw.</li>
+     *   <li>a service call that throws an unchecked exception or an {@link Error}: it reaches the
+     *       caller, thrown as it is or as the cause of a {@link FriendsException}.</li>
      * </ul>
      *
      * <p>Interruption: if the calling thread is interrupted, the call in progress throws
      * {@link InterruptedException}; let it propagate as it is (do not wrap it, do not catch it and
-     * carry on), and make no further call.
+     * carry on), and make no further call. The blocking call that threw it cleared the thread's
+     * interrupt status: leave it clear, whatever the outcome.
      */
     public List<User> friendsOf(long userId) throws FriendsException, InterruptedException {
         FriendIdCursor cursor;

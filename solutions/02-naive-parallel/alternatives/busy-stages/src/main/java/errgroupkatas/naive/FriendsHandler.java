@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * profile up; the calling thread (the reducer) collects the profiles. The last mapper to finish
  * signals the end of the results: "last one out closes shop".
  *
+ * <p>A handler keeps nothing between calls: it may be called again, and by several threads at
+ * once; each call returns only its own user's friends.
+ *
  * <pre>{@code
  * var handler = new FriendsHandler(friendService, profileService, 10);
  * List<User> friends = handler.friendsOf(42);   // about n·10 + 100 ms instead of n·110 ms
@@ -58,16 +61,20 @@ public final class FriendsHandler {
      * an empty list if the user has none.
      *
      * <p>Concurrency: the ids are streamed, not collected first: lookups begin as soon as the
-     * first id arrives, while the cursor is still reading. At most {@code mappers} lookups run at
+     * first id arrives, while the cursor is still reading, and the producer runs ahead of the
+     * lookups by a bounded number of ids only. At most {@code mappers} lookups run at
      * once, and as many as that whenever enough ids are waiting. When this method returns (or
      * throws), every thread it started has ended.
      *
      * <p>Failure (kept simple on purpose; doing it well is kata 03): if opening the cursor, a
      * {@code next()} or a lookup fails, this method throws {@link FriendsException} whose cause is
      * the very exception the service threw and whose message names the friend ({@code "friend
-     * <id>"}) for a failed lookup or the user ({@code "user <userId>"}) for failed ids. It throws
-     * once the pipeline has run down: the other lookups may still be made after the failure. It
-     * never hangs.
+     * <id>"}) for a failed lookup or the user ({@code "user <userId>"}) for failed ids; a
+     * {@code next()} that failed ends the ids (it is not called again). A service call that throws
+     * an unchecked exception or an {@link Error} fails it too: that exception reaches the caller,
+     * thrown as it is or as the cause of a {@link FriendsException}, never lost on a thread. It
+     * throws once the pipeline has run down (every thread it started has ended): the other lookups
+     * may still be made after the failure. It never hangs.
      *
      * <p>Interruption: if the calling thread is interrupted while it waits, this method
      * interrupts the threads it started, waits for them to end, and throws
@@ -145,7 +152,7 @@ public final class FriendsHandler {
                     ids.put(id);
                     Stall.stall(); // ALTERNATIVE: between a hand-over and the next read
                 }
-            } catch (ServiceException | RuntimeException e) {
+            } catch (ServiceException | RuntimeException | Error e) { // an Error too: never lost on a thread
                 firstFailure.compareAndSet(null, new FriendsException("cannot read the friend ids of user " + userId, e));
             }
             for (int i = 0; i < mappers; i++) {
@@ -166,7 +173,7 @@ public final class FriendsHandler {
                     User user = profiles.profile(friend);
                     Stall.stall(); // ALTERNATIVE: between the lookup and its hand-over
                     users.add(Optional.of(user));
-                } catch (ServiceException | RuntimeException e) {
+                } catch (ServiceException | RuntimeException | Error e) { // an Error too: never lost on a thread
                     firstFailure.compareAndSet(null,
                             new FriendsException("cannot look up the profile of friend " + friend, e));
                 }

@@ -1,0 +1,51 @@
+package errgroupkatas.serial;
+
+import errgroupkatas.story.FriendIdCursor;
+import errgroupkatas.story.FriendService;
+import errgroupkatas.story.FriendsException;
+import errgroupkatas.story.ProfileService;
+import errgroupkatas.story.ServiceException;
+import errgroupkatas.story.User;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+
+/** Kata 01: the friends handler, done one call at a time. */
+public final class FriendsHandler {
+    private final FriendService friends;
+    private final ProfileService profiles;
+
+    public FriendsHandler(FriendService friends, ProfileService profiles) {
+        this.friends = Objects.requireNonNull(friends, "friends");
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+    }
+
+    public List<User> friendsOf(long userId) throws FriendsException, InterruptedException {
+        FriendIdCursor cursor;
+        try {
+            cursor = friends.friendIds(userId);
+        } catch (ServiceException e) {
+            throw new FriendsException("cannot open the friend ids of user " + userId, e);
+        }
+        List<User> result = new ArrayList<>();
+        for (;;) {
+            OptionalLong next;
+            try {
+                next = cursor.next();
+            } catch (ServiceException e) {
+                throw new FriendsException("cannot read the friend ids of user " + userId, e);
+            }
+            if (next.isEmpty()) {
+                break;
+            }
+            try {
+                result.add(profiles.profile(next.getAsLong()));
+            } catch (ServiceException e) {
+                throw new FriendsException("cannot look up friend " + userId, e);
+            }
+        }
+        return result;
+    }
+}

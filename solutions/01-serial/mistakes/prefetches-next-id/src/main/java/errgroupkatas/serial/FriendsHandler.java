@@ -1,0 +1,69 @@
+package errgroupkatas.serial;
+
+import errgroupkatas.story.FriendIdCursor;
+import errgroupkatas.story.FriendService;
+import errgroupkatas.story.FriendsException;
+import errgroupkatas.story.ProfileService;
+import errgroupkatas.story.ServiceException;
+import errgroupkatas.story.User;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Kata 01: the friends handler, done one call at a time. */
+public final class FriendsHandler {
+    private final FriendService friends;
+    private final ProfileService profiles;
+
+    public FriendsHandler(FriendService friends, ProfileService profiles) {
+        this.friends = Objects.requireNonNull(friends, "friends");
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+    }
+
+    public List<User> friendsOf(long userId) throws FriendsException, InterruptedException {
+        FriendIdCursor cursor;
+        try {
+            cursor = friends.friendIds(userId);
+        } catch (ServiceException e) {
+            throw new FriendsException("cannot read the friend ids of user " + userId, e);
+        }
+        List<User> result = new ArrayList<>();
+        try (ExecutorService prefetcher = Executors.newSingleThreadExecutor()) {
+            Future<OptionalLong> pending = prefetcher.submit(cursor::next);
+            while (true) {
+                OptionalLong id = await(pending, userId);
+                if (id.isEmpty()) {
+                    return result;
+                }
+                pending = prefetcher.submit(cursor::next);
+                try {
+                    result.add(profiles.profile(id.getAsLong()));
+                } catch (ServiceException e) {
+                    pending.cancel(true);
+                    throw new FriendsException("cannot look up friend " + id.getAsLong(), e);
+                }
+            }
+        }
+    }
+
+    private static OptionalLong await(Future<OptionalLong> pending, long userId)
+            throws FriendsException, InterruptedException {
+        try {
+            return pending.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ServiceException se) {
+                throw new FriendsException("cannot read the friend ids of user " + userId, se);
+            }
+            if (e.getCause() instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package errgroupkatas.serial;
+
+import errgroupkatas.story.FriendIdCursor;
+import errgroupkatas.story.FriendService;
+import errgroupkatas.story.FriendsException;
+import errgroupkatas.story.ProfileService;
+import errgroupkatas.story.ServiceException;
+import errgroupkatas.story.User;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+
+/** Kata 01: the friends handler, done one call at a time. */
+public final class FriendsHandler {
+    private final FriendService friends;
+    private final ProfileService profiles;
+
+    public FriendsHandler(FriendService friends, ProfileService profiles) {
+        this.friends = Objects.requireNonNull(friends, "friends");
+        this.profiles = Objects.requireNonNull(profiles, "profiles");
+    }
+
+    private static final int ATTEMPTS = 2;
+
+    public List<User> friendsOf(long userId) throws FriendsException, InterruptedException {
+        FriendIdCursor cursor;
+        try {
+            cursor = friends.friendIds(userId);
+        } catch (ServiceException e) {
+            throw new FriendsException("cannot read the friend ids of user " + userId, e);
+        }
+        List<User> result = new ArrayList<>();
+        while (true) {
+            OptionalLong id;
+            try {
+                id = cursor.next();
+            } catch (ServiceException e) {
+                throw new FriendsException("cannot read the friend ids of user " + userId, e);
+            }
+            if (id.isEmpty()) {
+                return result;
+            }
+            result.add(lookUp(id.getAsLong()));
+        }
+    }
+
+    private User lookUp(long friendId) throws FriendsException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return profiles.profile(friendId);
+            } catch (ServiceException e) {
+                if (attempt == ATTEMPTS) {
+                    throw new FriendsException("cannot look up friend " + friendId + " after " + attempt + " attempts", e);
+                }
+            }
+        }
+    }
+}
