@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
@@ -60,6 +61,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({2, 10})
     @Order(1)
     @DisplayName("runs every task, and await returns once they have all ended, their threads too")
     void runsEveryTask() {
@@ -79,6 +81,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({1, 2})
     @Order(2)
     @DisplayName("go blocks at the limit: n tasks run at once, no n+1th starts, and a freed slot lets exactly one more in")
     void goBlocksAtTheLimit() {
@@ -108,6 +111,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(1)
     @Order(3)
     @DisplayName("without a limit, or with a negative one, every task runs at once")
     void negativeLimitMeansNoLimit() {
@@ -125,6 +129,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({2, 6})
     @Order(4)
     @DisplayName("tryGo at the limit returns false and runs nothing; once a slot is free it starts the task")
     void tryGoAtTheLimit() throws InterruptedException {
@@ -169,6 +174,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({1, 2})
     @Order(5)
     @DisplayName("a limit of 0 makes tryGo refuse every task, and go say why instead of blocking forever")
     void limitZero() {
@@ -184,6 +190,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(1)
     @Order(6)
     @DisplayName("changing the limit while tasks are active throws IllegalStateException — even when none was set before")
     void setLimitWhileActiveThrows() {
@@ -204,6 +211,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({1, 2})
     @Order(7)
     @DisplayName("callers racing go and tryGo from several threads never get more than n tasks running")
     void racingCallersNeverExceedTheLimit() throws Exception {
@@ -251,6 +259,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({7, 9})
     @Order(8)
     @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted; until then it is not cancelled")
     void firstFailureCancels() {
@@ -280,6 +289,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(7)
     @Order(9)
     @DisplayName("the first failure is sticky: later failures are suppressed on it, the cancellation's interrupts are not reported")
     void laterFailuresAreSuppressed() {
@@ -302,6 +312,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(7)
     @Order(10)
     @DisplayName("an InterruptedException the group did not cause is a failure like any other")
     void foreignInterruptIsAFailure() {
@@ -321,6 +332,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(6)
     @Order(11)
     @DisplayName("a task that throws gives its slot back: the group does not stall")
     void throwingTaskFreesItsSlot() {
@@ -338,6 +350,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(7)
     @Order(12)
     @DisplayName("after a failure, callers waiting in go start nothing")
     void noWaitingTaskStartsAfterFailure() {
@@ -358,6 +371,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(7)
     @Order(13)
     @DisplayName("a cancelled group starts nothing more: go returns at once and tryGo returns false")
     void cancelledGroupStartsNothing() {
@@ -382,6 +396,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({2, 7, 9})
     @Order(14)
     @DisplayName("an interrupted go throws InterruptedException and cancels the group: the other callers waiting in go give up at once, even while a task still holds its slot")
     void interruptedGoCancelsTheGroup() {
@@ -416,6 +431,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(10)
     @Order(15)
     @DisplayName("an interrupted await cancels the group, waits for its tasks, and throws InterruptedException")
     void interruptedAwait() {
@@ -435,6 +451,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(9)
     @Order(16)
     @DisplayName("the cause stays what cancelled the group first: a task that fails as the cancellation stops it does not replace it")
     void theFirstCauseStays() {
@@ -460,6 +477,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({1, 2})
     @Order(17)
     @DisplayName("20 tasks of 50 ms with limit 4 take about 5 rounds: far slower than unbounded, far faster than serial")
     void boundedTimeIsRoundsTimesLatency() {
@@ -498,6 +516,7 @@ class LimitedGroupTest {
      * a refusal), and a limit of 0, which refuses 1 024 tasks in a row.
      */
     @Test
+    @Checks({1, 2, 3})
     @Order(18)
     @DisplayName("Go's TestTryGo: tryGo fills the limit and refuses one more; after await the group takes the next batch, a new limit, and limit 0 refuses everything")
     void goTestTryGo() throws InterruptedException {
@@ -548,6 +567,7 @@ class LimitedGroupTest {
 
     /** Go's {@code TestGoLimit}, ported: 1 025 tasks with limit 10; a task that sees more than 10 active fails. */
     @Test
+    @Checks({1, 2})
     @Order(19)
     @DisplayName("Go's TestGoLimit: 1 025 tasks with limit 10 never see more than 10 active")
     void goTestGoLimit() {
@@ -567,6 +587,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({3, 8, 9})
     @Order(20)
     @DisplayName("a successful await does not cancel the group, unlike kata 03's ErrGroup: the next batch runs; a cancelled group stays cancelled, also after await")
     void reusableUntilCancelled() {
@@ -598,6 +619,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({2, 8})
     @Order(21)
     @DisplayName("a group that dropped work never reports success: after an interrupted go, await throws ExecutionException whose cause is that interrupt")
     void droppedWorkIsNeverASuccess() {
@@ -630,6 +652,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({8, 10})
     @Order(22)
     @DisplayName("an interrupted await keeps the interrupt to itself: a later await that nobody interrupts reports the failure")
     void interruptStaysWithItsAwait() {
@@ -663,6 +686,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks({10, 11})
     @Order(23)
     @DisplayName("a long-lived group forgets the threads of tasks that have ended, and only those: 1 000 tasks later, it no longer holds the first task's thread, and await still waits for the tasks that run")
     void forgetsEndedThreads() {
@@ -705,6 +729,7 @@ class LimitedGroupTest {
     }
 
     @Test
+    @Checks(10)
     @Order(24)
     @DisplayName("interrupted again while its tasks stop, await still waits for them, and throws the interrupt that cancelled the group")
     void awaitInterruptedAgainStillWaits() {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
@@ -56,6 +57,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(4)
     @Order(1)
     @DisplayName("a pool needs at least one worker")
     void needsAWorker() {
@@ -68,6 +70,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(4)
     @Order(2)
     @DisplayName("go never blocks: tasks queue while the n workers are busy, and a freed worker takes exactly one more")
     void goNeverBlocksAndWorkersTakeOneAtATime() {
@@ -98,6 +101,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks({4, 11})
     @Order(3)
     @DisplayName("a worker that ran out of tasks waits for more: a task queued later starts at once, before await, and await ends the idle worker")
     void idleWorkerTakesTheNextTask() {
@@ -126,6 +130,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks({4, 11})
     @Order(4)
     @DisplayName("10 000 tasks run on at most 8 threads, never more than 8 at once, none on the caller, and await drains them all")
     void tenThousandTasksOnEightThreads() {
@@ -154,6 +159,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(4)
     @Order(5)
     @DisplayName("a pool runs one batch: go after await throws IllegalStateException")
     void goAfterAwaitThrows() {
@@ -170,6 +176,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks({7, 9})
     @Order(6)
     @DisplayName("the first failure cancels the group: await reports it, the running tasks are interrupted; until then it is not cancelled")
     void firstFailureCancels() {
@@ -198,6 +205,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(7)
     @Order(7)
     @DisplayName("the first failure is sticky: later failures are suppressed on it, the cancellation's interrupts are not reported")
     void laterFailuresAreSuppressed() {
@@ -215,6 +223,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(7)
     @Order(8)
     @DisplayName("an InterruptedException the group did not cause is a failure like any other")
     void foreignInterruptIsAFailure() {
@@ -233,6 +242,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(7)
     @Order(9)
     @DisplayName("after a failure, no queued task starts, and go queues nothing more")
     void noQueuedTaskStartsAfterFailure() {
@@ -255,6 +265,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks({7, 10})
     @Order(10)
     @DisplayName("an interrupted await cancels the group, drops the queue, waits for the running tasks, and throws InterruptedException")
     void interruptedAwait() {
@@ -276,6 +287,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(9)
     @Order(11)
     @DisplayName("the cause stays what cancelled the group first: a task that fails as the cancellation stops it does not replace it")
     void theFirstCauseStays() {
@@ -298,6 +310,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(4)
     @Order(12)
     @DisplayName("20 tasks of 50 ms on 4 workers take about 5 rounds: far slower than unbounded, far faster than serial")
     void boundedTimeIsRoundsTimesLatency() {
@@ -329,6 +342,7 @@ class WorkerPoolGroupTest {
 
     /** Go's {@code TestGoLimit}, ported to the pool: 1 025 tasks on 10 workers; a task that sees more than 10 active fails. */
     @Test
+    @Checks(4)
     @Order(13)
     @DisplayName("Go's TestGoLimit on 10 workers: 1 025 tasks never see more than 10 active")
     void goTestGoLimit() {
@@ -348,6 +362,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks({4, 9})
     @Order(14)
     @DisplayName("await ends the batch without cancelling the pool: after a success it is not cancelled; after a failure it stays cancelled")
     void awaitDoesNotCancel() {
@@ -380,6 +395,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(4)
     @Order(15)
     @DisplayName("a task may call go on its own pool before the owner calls await: await waits for that task too")
     void taskGoesBeforeOwnerAwaits() {
@@ -402,6 +418,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(4)
     @Order(16)
     @DisplayName("a task may call go on its own pool after the owner entered await: the same as before, the task runs and await waits for it")
     void taskGoesAfterOwnerAwaits() {
@@ -433,6 +450,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(5)
     @Order(17)
     @DisplayName("a worker starts each task with its interrupt status clear: a task that returns interrupted does not fail the next one")
     void interruptDoesNotLeakIntoTheNextTask() {
@@ -458,6 +476,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(8)
     @Order(18)
     @DisplayName("a pool whose await was interrupted never reports success: a later await throws ExecutionException whose cause is that interrupt")
     void interruptedPoolNeverReportsSuccess() {
@@ -484,6 +503,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks({8, 10})
     @Order(19)
     @DisplayName("an interrupted await keeps the interrupt to itself: a later await that nobody interrupts reports the failure")
     void interruptStaysWithItsAwait() {
@@ -516,6 +536,7 @@ class WorkerPoolGroupTest {
     }
 
     @Test
+    @Checks(10)
     @Order(20)
     @DisplayName("interrupted again while its tasks stop, await still waits for them, and throws the interrupt that cancelled the group")
     void awaitInterruptedAgainStillWaits() {
