@@ -4,6 +4,7 @@ import static errgroupkatas.bounded.LimitedGroupTest.DEADLINE;
 import static errgroupkatas.bounded.LimitedGroupTest.KATA;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import errgroupkatas.story.ServiceException;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
@@ -154,6 +155,49 @@ final class Tasks {
         Gate fail = Gate.closed("profile(" + id + ") fails");
         profiles.on(id, Reply.when(fail).failing());
         return fail;
+    }
+
+    /** Makes the lookup of {@code id} wait for the gate this returns, and then throw {@code failure} itself. */
+    Gate failingWith(long id, Throwable failure) {
+        Gate fail = Gate.closed("profile(" + id + ") throws " + failure.getClass().getSimpleName());
+        profiles.on(id, Reply.when(fail).failingWith(() -> failure));
+        return fail;
+    }
+
+    /** The kinds of throwable a task may throw, as the parameterized tests name them. */
+    static final String CHECKED = "a checked exception", UNCHECKED = "a RuntimeException", ERROR = "an Error";
+
+    /** A new throwable of {@code kind} ({@link #CHECKED}, {@link #UNCHECKED}, {@link #ERROR}) that names {@code call}. */
+    static Throwable throwable(String kind, String call) {
+        return switch (kind) {
+            case CHECKED -> new ServiceException(call + " failed (a checked exception the test made)");
+            case UNCHECKED -> new IllegalArgumentException(call + " failed (a RuntimeException: a bug, Go's panic)");
+            case ERROR -> new AssertionError(call + " failed (an Error: a bug, Go's panic)");
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    /**
+     * A probe for the repetition nets: if it starts in a group that {@code cancelled} says is
+     * cancelled, it waits up to a second for the interrupt that the cancellation owes every thread
+     * it let start (a correct group interrupts each within microseconds: it starts no task after
+     * the cancel, and interrupts every thread it started before). One that never comes is added
+     * to {@code late} as {@code name}: a task that started after the cancellation.
+     */
+    static Lookup probeOfTheCancellation(BooleanSupplier cancelled, List<String> late, String name) {
+        return () -> {
+            if (!cancelled.getAsBoolean()) {
+                return;
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (!Thread.currentThread().isInterrupted()) {
+                if (System.nanoTime() - deadline > 0) {
+                    late.add(name);
+                    return;
+                }
+                LockSupport.parkNanos(100_000);
+            }
+        };
     }
 
     /** Opens the gate of {@code id}'s lookup: it returns. */

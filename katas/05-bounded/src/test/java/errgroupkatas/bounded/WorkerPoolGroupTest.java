@@ -13,6 +13,7 @@ import errgroupkatas.support.Checks;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
+import errgroupkatas.support.LeakDetector;
 import errgroupkatas.support.KataCall.Outcome;
 import errgroupkatas.support.Reply;
 import java.time.Duration;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Kata 05, part 2 — kratos' GOMAXPROCS: a fixed pool of workers and a queue. Test 13 ports Go's TestGoLimit. */
 @DisplayName("Kata 05 — WorkerPoolGroup: kratos' GOMAXPROCS")
@@ -32,19 +35,30 @@ class WorkerPoolGroupTest {
 
     @RegisterExtension
     final Kata.NoLeaks noLeaks = KATA.noLeaks(3);
+    /** Rule 16: every call a test makes through {@link #call} must end with its caller's interrupt status clear. */
+    @RegisterExtension
+    final Kata.CallerStatus callerStatus = KATA.callerStatus(3);
+
+    /**
+     * {@link Tasks#call}, watched by {@link #callerStatus}: the caller's interrupt status must be
+     * clear when the call has ended, however it ended (rule 16).
+     */
+    private KataCall<Void> call(String description, int hint, Tasks.Steps steps) {
+        return callerStatus.watch(Tasks.call(description, hint, steps));
+    }
 
     final CallLog log = new CallLog();
     final Tasks tasks = new Tasks(log);
 
     /** go() every lookup on a kata-call thread, which must return at once: go() never blocks. */
     private void goAll(int hint, WorkerPoolGroup group, List<Long> ids) {
-        Tasks.call("the caller of go()", hint, () -> tasks.goAll(group::go, ids))
+        call("the caller of go()", hint, () -> tasks.goAll(group::go, ids))
                 .showing(log).awaitWithin(DEADLINE).returned();
     }
 
     /** go() each task on a kata-call thread, which must return at once. */
     private void goEach(int hint, WorkerPoolGroup group, Tasks.Lookup... lookups) {
-        Tasks.call("the caller of go()", hint, () -> {
+        call("the caller of go()", hint, () -> {
             for (Tasks.Lookup lookup : lookups) {
                 group.go(lookup);
             }
@@ -53,7 +67,7 @@ class WorkerPoolGroupTest {
 
     /** await() on a kata-call thread. */
     private KataCall<Void> awaitCall(int hint, WorkerPoolGroup group) {
-        return Tasks.call("the caller of await()", hint, group::await).showing(log);
+        return call("the caller of await()", hint, group::await).showing(log);
     }
 
     @Test
@@ -119,10 +133,10 @@ class WorkerPoolGroupTest {
         log.awaitAllEnded(DEADLINE);
         Tasks.awaitIdle(worker, DEADLINE);
 
-        boolean aliveAtReturn = KATA.withHint(2).call("the caller of await(), while the worker waits for a task", () -> {
+        boolean aliveAtReturn = callerStatus.watch(KATA.withHint(2).call("the caller of await(), while the worker waits for a task", () -> {
             group.await();
             return worker.isAlive();
-        }).showing(log).awaitWithin(DEADLINE).returned();
+        })).showing(log).awaitWithin(DEADLINE).returned();
         assertThat(aliveAtReturn).as("the worker when await() returned: await() must end every worker, also one that"
                 + " is waiting for a task (wake it), and join it; %s", KATA.hint(2)).isFalse();
         assertThat(tasks.threadOf(1002)).as("the thread that ran profile(1002): a pool of 1 keeps its one worker for"
@@ -138,7 +152,7 @@ class WorkerPoolGroupTest {
         TaskProbe probe = new TaskProbe();
         WorkerPoolGroup group = new WorkerPoolGroup(workers);
 
-        var call = Tasks.call("the caller of go() and await()", 2, () -> {
+        var call = call("the caller of go() and await()", 2, () -> {
             for (int i = 0; i < n; i++) {
                 group.go(() -> probe.run(Thread::yield));
             }
@@ -167,7 +181,7 @@ class WorkerPoolGroupTest {
         goAll(2, group, List.of(1001L));
         awaitCall(2, group).awaitWithin(DEADLINE).returned();
 
-        Throwable thrown = Tasks.call("go() after await() returned", 2, () -> group.go(tasks.lookup(1002))).showing(log)
+        Throwable thrown = call("go() after await() returned", 2, () -> group.go(tasks.lookup(1002))).showing(log)
                 .awaitWithin(DEADLINE).threw(IllegalStateException.class);
 
         assertThat(thrown).as("go() after await(): the workers have ended, so the task could never run; %s",
@@ -350,7 +364,7 @@ class WorkerPoolGroupTest {
         WorkerPoolGroup group = new WorkerPoolGroup(workers);
         AtomicInteger active = new AtomicInteger();
 
-        Outcome<Void> outcome = Tasks.call("go() of 1 025 tasks, then await()", 2, () -> {
+        Outcome<Void> outcome = call("go() of 1 025 tasks, then await()", 2, () -> {
             for (int i = 0; i <= 1 << 10; i++) {
                 group.go(Tasks.countingActive(active, workers));
             }
@@ -427,7 +441,7 @@ class WorkerPoolGroupTest {
         WorkerPoolGroup group = new WorkerPoolGroup(2);
         AtomicBoolean inAwait = new AtomicBoolean();
 
-        var call = Tasks.call("the owner: go(parent), then await()", 2, () -> {
+        var call = call("the owner: go(parent), then await()", 2, () -> {
             group.go(parent(group, parentGoes, tasks.lookup(1002)));
             inAwait.set(true);
             group.await();
@@ -488,7 +502,7 @@ class WorkerPoolGroupTest {
         var call = awaitCall(3, group);
         call.interrupt();
         Throwable interrupt = call.awaitWithin(DEADLINE).threw(InterruptedException.class);
-        Throwable later = Tasks.call("a later await()", 3, group::await).showing(log).awaitWithin(DEADLINE)
+        Throwable later = call("a later await()", 3, group::await).showing(log).awaitWithin(DEADLINE)
                 .threw(ExecutionException.class);
 
         assertThat(interrupt).as("await() of an interrupted caller; %s", KATA.hint(3))
@@ -516,14 +530,14 @@ class WorkerPoolGroupTest {
         log.awaitInFlight(2, DEADLINE);
         fail.open();
         log.awaitCall("cleanup(1002)", DEADLINE); // profile(1001) failed, and the failure interrupted profile(1002)
-        var interrupted = Tasks.call("an await() whose thread is interrupted", 3, () -> {
+        var interrupted = call("an await() whose thread is interrupted", 3, () -> {
             Thread.currentThread().interrupt(); // the parent is cancelled as it calls await()
             group.await();
         }).showing(log);
         Tasks.awaitInterruptReached(interrupted, log, 3);
         cleanup.open();
         Throwable first = interrupted.awaitWithin(DEADLINE).threw(InterruptedException.class);
-        Throwable later = Tasks.call("a later await()", 3, group::await).showing(log).awaitWithin(DEADLINE)
+        Throwable later = call("a later await()", 3, group::await).showing(log).awaitWithin(DEADLINE)
                 .threw(ExecutionException.class);
 
         assertThat(first).as("await() of an interrupted thread; %s", KATA.hint(3))
@@ -543,7 +557,7 @@ class WorkerPoolGroupTest {
         tasks.gate(List.of(1001L)); // never opened
         Gate cleanup = Gate.closed("cleanup(1001)");
         WorkerPoolGroup group = new WorkerPoolGroup(1);
-        var call = Tasks.call("the caller of go() and await()", 3, () -> {
+        var call = call("the caller of go() and await()", 3, () -> {
             group.go(tasks.cleaningUp(1001, cleanup));
             group.await();
         }).showing(log);
@@ -553,5 +567,326 @@ class WorkerPoolGroupTest {
         Outcome<Void> outcome = call.awaitWithin(DEADLINE);
 
         Tasks.assertStillWaitedAndThrewTheFirst(returnedEarly, outcome, group.cancellationCause(), log, 3);
+    }
+
+    @Test
+    @Order(21)
+    @Checks(14)
+    @DisplayName("tasks start in the order they were queued")
+    void tasksStartInTheOrderTheyWereQueued() {
+        tasks.gate(List.of(1001L));
+        WorkerPoolGroup group = new WorkerPoolGroup(1);
+
+        goAll(2, group, ids(6)); // profile(1001) holds the only worker; the others wait in the queue
+        log.awaitInFlight(1, DEADLINE);
+        tasks.open(1001);
+        awaitCall(2, group).awaitWithin(DEADLINE).returned();
+
+        assertThat(log.calls()).extracting(Call::name).as("""
+                the order in which one worker ran six tasks queued in the order profile(1001) … profile(1006): \
+                a queue is first in, first out (ArrayDeque's add and poll, or a LinkedBlockingQueue), not a \
+                stack. %s%n%s""", KATA.hint(2), log.timeline())
+                .containsExactly("profile(1001)", "profile(1002)", "profile(1003)", "profile(1004)", "profile(1005)",
+                        "profile(1006)");
+    }
+
+    @Test
+    @Order(22)
+    @Checks(14)
+    @DisplayName("a pool starts its workers as tasks arrive: one that gets no task starts no thread, and its await returns at once")
+    void aPoolWithoutTasksStartsNoThread() {
+        LeakDetector before = KATA.leakSnapshot();
+        WorkerPoolGroup group = new WorkerPoolGroup(4);
+        List<LeakDetector.LeakedThread> started = before.leakedNow();
+        awaitCall(2, group).awaitWithin(DEADLINE).returned();
+
+        assertThat(started).extracting(LeakDetector.LeakedThread::description).as("""
+                threads started by new WorkerPoolGroup(4), before any go(): start a worker when a task \
+                arrives and fewer than n exist, not all n in the constructor (a pool that is never given a \
+                task must not hold threads). %s""", KATA.hint(2)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {Tasks.CHECKED, Tasks.UNCHECKED, Tasks.ERROR})
+    @Order(23)
+    @Checks({6, 7, 15})
+    @DisplayName("a task may throw anything: a checked exception, a RuntimeException or an Error is the failure await reports, and its worker lives on to be joined")
+    void everyThrowableIsAFailure(String kind) {
+        Throwable failure = Tasks.throwable(kind, "profile(1001)");
+        Gate fail = tasks.failingWith(1001, failure);
+        tasks.gate(List.of(1002L)); // never opened
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+
+        goAll(3, group, List.of(1001L, 1002L, 1003L));
+        log.awaitInFlight(2, DEADLINE);
+        fail.open();
+        Throwable thrown = awaitCall(3, group).awaitWithin(DEADLINE).threw(ExecutionException.class);
+
+        assertThat(thrown).as("await() after profile(1001) threw %s (%s): whatever a task throws is a failure: catch"
+                + " Throwable around the task, not only Exception; %s", kind, failure, KATA.hint(3))
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(failure);
+        assertThat(log.calls("profile(1002)").getFirst().interrupted()).as("profile(1002), running when profile(1001)"
+                + " threw %s, must be interrupted%n%s", kind, log.timeline()).isTrue();
+        assertThat(log.calls("profile(1003)")).as("the queued profile(1003) after profile(1001) threw %s%n%s", kind,
+                log.timeline()).isEmpty();
+        assertThat(group.cancellationCause()).as("cancellationCause() after profile(1001) threw %s", kind)
+                .containsSame(failure);
+    }
+
+    @Test
+    @Order(24)
+    @Checks({7, 9})
+    @DisplayName("the first failure is the first in time, not in start order: the task started last fails first, and wins")
+    void firstFailureInTimeWins() {
+        tasks.gate(List.of(1001L)); // never opened
+        Gate fail = tasks.failing(1002);
+        IllegalStateException later = new IllegalStateException("profile(1001) failed while it stopped");
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+
+        goEach(3, group, tasks.failingWhenInterrupted(1001, later), tasks.lookup(1002));
+        log.awaitInFlight(2, DEADLINE);
+        fail.open();
+        Throwable thrown = awaitCall(3, group).awaitWithin(DEADLINE).threw(ExecutionException.class);
+
+        Throwable first = log.calls("profile(1002)").getFirst().failure();
+        assertThat(thrown).as("""
+                await() after profile(1002), started last, failed first, and profile(1001), started first, \
+                failed later as the cancellation stopped it: the cause is the failure that happened first \
+                in time, whichever task was started first. %s%n%s""", KATA.hint(3), log.timeline())
+                .isInstanceOf(ExecutionException.class).cause().isSameAs(first);
+        assertThat(thrown.getSuppressed()).as("the later failure, suppressed").containsExactly(later);
+        assertThat(group.cancellationCause()).as("cancellationCause(): the first failure in time").containsSame(first);
+    }
+
+    @Test
+    @Order(25)
+    @Checks(4)
+    @DisplayName("go never blocks, however long the queue: 1 000 tasks queue behind one held worker")
+    void goNeverBlocksHoweverLongTheQueue() {
+        tasks.gate(List.of(1001L));
+        WorkerPoolGroup group = new WorkerPoolGroup(1);
+        TaskProbe probe = new TaskProbe();
+
+        call("go(profile(1001)), then go() of 1 000 tasks while profile(1001) holds the only worker", 2, () -> {
+            group.go(tasks.lookup(1001));
+            for (int i = 0; i < 1_000; i++) {
+                group.go(() -> probe.run(() -> { }));
+            }
+        }).showing(log).awaitWithin(DEADLINE).returned(); // stuck here if go() blocks on a full queue
+        int ranWhileHeld = probe.ran();
+        tasks.open(1001);
+        awaitCall(2, group).awaitWithin(DEADLINE).returned();
+
+        assertThat(ranWhileHeld).as("tasks run while the only worker was held").isZero();
+        assertThat(probe.ran()).as("""
+                tasks run of the 1 000 queued behind the held worker: go() never blocks and never drops a \
+                task: the queue has no bound (a bounded queue's put() blocks, its offer() drops). %s""",
+                KATA.hint(2)).isEqualTo(1_000);
+    }
+
+    /**
+     * Several callers give the same pool tasks at once: the queue is shared, so {@code go()}
+     * must be thread-safe. Four callers of 500 {@code go()} each, released together. Against a
+     * throw-away version whose {@code go()} adds to an {@code ArrayDeque} outside the lock it
+     * failed in N of 20 runs (a net: no gate can arrange a lost update); a correct pool never fails it.
+     */
+    @Test
+    @Order(26)
+    @Checks(4)
+    @DisplayName("several callers may go at once: every task they queue runs exactly once")
+    void concurrentCallersOfGoLoseNoTask() {
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+        TaskProbe probe = new TaskProbe();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<KataCall<Void>> callers = new java.util.ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            callers.add(call("caller " + c + " of 500 go()", 2, () -> {
+                start.await();
+                for (int i = 0; i < 500; i++) {
+                    group.go(() -> probe.run(() -> { }));
+                }
+            }));
+        }
+        start.countDown();
+        for (KataCall<Void> caller : callers) {
+            caller.awaitWithin(DEADLINE).returned();
+        }
+        awaitCall(2, group).awaitWithin(DEADLINE).returned();
+
+        assertThat(probe.ran()).as("""
+                tasks run of the 2 000 that four callers gave the pool at once: go() may be called by \
+                several threads at once, so the queue is guarded (one lock for the queue and the workers, \
+                or a concurrent queue). %s""", KATA.hint(2)).isEqualTo(2_000);
+        assertThat(probe.maxRunning()).as("tasks running at one moment on 2 workers").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    @Order(27)
+    @Checks({7, 10})
+    @DisplayName("after a failure, await still waits for every task to end: one that takes its time to stop keeps it waiting")
+    void awaitAfterAFailureWaitsForEveryTask() {
+        Gate fail = tasks.failing(1001);
+        tasks.gate(List.of(1002L)); // never opened
+        Gate cleanup = Gate.closed("cleanup(1002)");
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+
+        goEach(3, group, tasks.lookup(1001), tasks.cleaningUp(1002, cleanup));
+        log.awaitInFlight(2, DEADLINE);
+        var call = awaitCall(3, group);
+        call.awaitBlocked(DEADLINE);
+        fail.open();
+        call.awaitFakeCall(log, "cleanup(1002)", DEADLINE); // the failure interrupted profile(1002): it cleans up
+        boolean returnedEarly = call.watchFor(call::isDone, HOLD);
+        cleanup.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(ExecutionException.class);
+
+        assertThat(returnedEarly).as("""
+                await() ended while profile(1002), interrupted by the failure of profile(1001), still cleaned \
+                up: failing fast means interrupting the other tasks, not leaving before they have ended. \
+                await() reports the failure only once every worker has ended. %s%n%s""",
+                KATA.hint(3), log.timeline()).isFalse();
+        assertThat(thrown).as("await() after profile(1001) failed").isInstanceOf(ExecutionException.class)
+                .cause().isSameAs(log.calls("profile(1001)").getFirst().failure());
+    }
+
+    @Test
+    @Order(28)
+    @Checks(17)
+    @DisplayName("await of a finished pool returns at once as the first did: normally after a success, the same failure after one")
+    void aFinishedPoolAwaitsAtOnce() {
+        WorkerPoolGroup succeeded = new WorkerPoolGroup(2);
+        goAll(2, succeeded, ids(3));
+        awaitCall(2, succeeded).awaitWithin(DEADLINE).returned();
+        Outcome<Void> again = call("a second await() of the pool that succeeded", 2, succeeded::await).showing(log)
+                .awaitWithin(DEADLINE);
+        Gate fail = tasks.failing(1004);
+        WorkerPoolGroup failed = new WorkerPoolGroup(2);
+        goAll(2, failed, List.of(1004L));
+        log.awaitInFlight(1, DEADLINE);
+        fail.open();
+        Throwable first = awaitCall(3, failed).awaitWithin(DEADLINE).threw(ExecutionException.class);
+        Throwable second = call("a second await() of the pool that failed", 3, failed::await).showing(log)
+                .awaitWithin(DEADLINE).threw(ExecutionException.class);
+
+        assertThat(again.thrown()).as("a second await() of a pool whose batch succeeded: nothing runs, nothing failed,"
+                + " so it returns normally at once (not an exception, not a wait for workers that have ended); %s",
+                KATA.hint(2)).isNull();
+        assertThat(succeeded.isCancelled()).as("isCancelled() after two awaits of a pool that succeeded").isFalse();
+        assertThat(first).isInstanceOf(ExecutionException.class);
+        assertThat(second).as("a second await() of the pool whose batch failed: the same failure again; %s",
+                KATA.hint(3)).isInstanceOf(ExecutionException.class)
+                .cause().isSameAs(log.calls("profile(1004)").getFirst().failure());
+    }
+
+    @Test
+    @Order(29)
+    @Checks(16)
+    @DisplayName("the pool never sets its caller's interrupt status: after a success, a failure, or an interrupted await")
+    void callerStatusIsNeverSet() {
+        WorkerPoolGroup succeeded = new WorkerPoolGroup(1);
+        goAll(3, succeeded, List.of(1001L));
+        Outcome<Void> success = awaitCall(3, succeeded).awaitWithin(DEADLINE);
+        Gate fail = tasks.failing(1002);
+        WorkerPoolGroup failed = new WorkerPoolGroup(1);
+        goAll(3, failed, List.of(1002L));
+        log.awaitInFlight(1, DEADLINE);
+        fail.open();
+        Outcome<Void> failure = awaitCall(3, failed).awaitWithin(DEADLINE);
+        tasks.gate(List.of(1003L)); // never opened
+        WorkerPoolGroup interrupted = new WorkerPoolGroup(1);
+        goAll(3, interrupted, List.of(1003L));
+        log.awaitInFlight(1, DEADLINE);
+        var call = awaitCall(3, interrupted);
+        call.awaitBlocked(DEADLINE);
+        call.interrupt();
+        Outcome<Void> interrupt = call.awaitWithin(DEADLINE);
+
+        success.returned();
+        assertThat(failure.threw(ExecutionException.class)).isInstanceOf(ExecutionException.class);
+        assertThat(interrupt.threw(InterruptedException.class)).isInstanceOf(InterruptedException.class);
+        assertThat(List.of(success, failure, interrupt)).filteredOn(Outcome::interruptFlagLeft)
+                .extracting(o -> o.thrown() == null ? "a successful await()" : "an await() that threw " + o.thrown())
+                .as("""
+                        calls that ended with their caller's interrupt status set: the pool interrupts its \
+                        workers, never its caller, and an interrupted await() answers with the \
+                        InterruptedException it throws, without setting the status again. %s""", KATA.hint(3))
+                .isEmpty();
+    }
+
+    /**
+     * Repetition net for a race no gate can reach: an {@code await()} that waits until the queue
+     * is empty and no task runs (a count) instead of joining the workers returns a few
+     * microseconds before the last worker has ended. Rounds of a pool of 2 and four empty tasks,
+     * each round's workers checked the moment {@code await()} returns. Against a throw-away
+     * version that waits on such a count it failed in N of 20 runs; a correct pool joins its
+     * workers, and cannot fail it.
+     */
+    @Test
+    @Order(30)
+    @Checks(10)
+    @DisplayName("await returns only once the workers have ended, not a count of tasks: many short rounds, every worker checked")
+    void awaitJoinsTheWorkersNotACount() {
+        List<Thread> aliveAtReturn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int[] rounds = {0};
+        call("rounds of a pool of 2, go() of 4 empty tasks, then await()", 3, () -> {
+            long end = System.nanoTime() + LimitedGroupTest.NET.toNanos();
+            while (rounds[0] < 2_000 && aliveAtReturn.isEmpty() && System.nanoTime() - end < 0) {
+                WorkerPoolGroup pool = new WorkerPoolGroup(2);
+                List<Thread> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    pool.go(() -> ran.add(Thread.currentThread()));
+                }
+                pool.await();
+                ran.stream().filter(Thread::isAlive).forEach(aliveAtReturn::add);
+                rounds[0]++;
+            }
+        }).awaitWithin(DEADLINE).returned();
+
+        assertThat(aliveAtReturn).as("""
+                workers still alive when await() returned (round %d): await() must end the workers and wait \
+                for their threads to end (join them), not only for the queue to empty. %s""", rounds[0],
+                KATA.hint(2)).isEmpty();
+    }
+
+    /**
+     * Repetition net for a race no gate can reach: {@code go()} that checks the cancellation and
+     * then queues the task outside the lock the cancellation takes. A failure that lands between
+     * the two has already dropped the queue: the task is queued after it, a worker (its interrupt
+     * status cleared, as rule 5 wants) runs it after the group was cancelled, and nothing ever
+     * interrupts it. Each round, one task fails at once while the caller goes on queueing probes;
+     * a probe that sees the group cancelled must be interrupted. Against a throw-away version that
+     * queues outside the lock it failed in N of 20 runs.
+     */
+    @Test
+    @Order(31)
+    @Checks(7)
+    @DisplayName("no queued task starts after the cancellation, however go races the failure: many short rounds")
+    void noTaskStartsAfterTheCancellation() {
+        List<String> late = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int[] rounds = {0};
+        call("rounds of a failing task raced by go() of probes, then await()", 3, () -> {
+            long end = System.nanoTime() + LimitedGroupTest.NET.toNanos();
+            while (rounds[0] < 2_000 && late.isEmpty() && System.nanoTime() - end < 0) {
+                WorkerPoolGroup pool = new WorkerPoolGroup(2);
+                pool.go(() -> {
+                    throw new IllegalStateException("fails at once");
+                });
+                for (int i = 0; i < 8 && !pool.isCancelled(); i++) {
+                    pool.go(Tasks.probeOfTheCancellation(pool::isCancelled, late, "round " + rounds[0] + ", probe " + i));
+                }
+                try {
+                    pool.await();
+                } catch (ExecutionException expected) {
+                    // the failure
+                }
+                rounds[0]++;
+            }
+        }).awaitWithin(DEADLINE).returned();
+
+        assertThat(late).as("""
+                tasks that a worker started after the group was cancelled, and that were never interrupted: \
+                go() checked the cancellation, the failure cancelled the group and dropped the queue, and \
+                then go() queued the task anyway. Check the cancellation and queue the task in one step, \
+                under the lock the cancellation takes. %s""", KATA.hint(2)).isEmpty();
     }
 }
