@@ -1070,13 +1070,13 @@ class LimitedGroupTest {
      * Repetition net for a race no gate can reach: {@code go()} that checks the cancellation and
      * then starts (or records) the task's thread outside the lock the cancellation takes. A
      * failure that lands between the two misses the new thread: its task runs after the group was
-     * cancelled, and nothing ever interrupts it. Each round, one task fails at once while the
-     * caller goes on giving the group probes; a probe that sees the group cancelled must be
+     * cancelled, and nothing ever interrupts it. Each round, one task fails while the caller is
+     * busy giving the group probes (it waits for the 16th); a probe that sees the group cancelled must be
      * interrupted (a correct group interrupts every thread it started before the cancel, and starts
      * none after it), and one that is not within a second is the race. Against a throw-away
      * version that takes the slot under the lock, then starts the thread after releasing it (and
-     * records it under the lock again) it failed in 20 of 20 runs (2026-12-02, on the shared
-     * 2-core machine, one JVM running the net 20 times).
+     * records it under the lock again) it failed in 20 of 20 runs, and 19 of 20 at a load of 8
+     * (2026-12-02, on the shared 2-core machine, one JVM running the net 20 times).
      */
     @Test
     @Order(35)
@@ -1089,10 +1089,14 @@ class LimitedGroupTest {
             long end = System.nanoTime() + NET.toNanos();
             while (rounds[0] < 20_000 && late.isEmpty() && System.nanoTime() - end < 0) {
                 LimitedGroup g = new LimitedGroup();
+                java.util.concurrent.atomic.AtomicInteger given = new java.util.concurrent.atomic.AtomicInteger();
                 g.go(() -> {
-                    throw new IllegalStateException("fails at once");
+                    while (given.get() < 16) {
+                        Thread.onSpinWait(); // fail while the caller is busy giving probes: the race is there
+                    }
+                    throw new IllegalStateException("fails while the caller gives probes");
                 });
-                for (int i = 0; i < 8 && !g.isCancelled(); i++) {
+                for (int i = 0; i < 1_000 && !g.isCancelled(); i = given.incrementAndGet()) {
                     g.go(Tasks.probeOfTheCancellation(g::isCancelled, late, "round " + rounds[0] + ", probe " + i));
                 }
                 try {

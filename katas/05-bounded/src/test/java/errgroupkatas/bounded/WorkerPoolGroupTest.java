@@ -862,11 +862,13 @@ class WorkerPoolGroupTest {
      * then queues the task outside the lock the cancellation takes. A failure that lands between
      * the two has already dropped the queue: the task is queued after it, a worker (its interrupt
      * status cleared, as rule 5 wants) runs it after the group was cancelled, and nothing ever
-     * interrupts it. Each round, one task fails at once while the caller goes on queueing probes;
-     * a probe that sees the group cancelled must be interrupted. Against a throw-away version that
-     * reads the cancellation just before it takes the lock to queue (a window of a few
-     * instructions) it failed in 7 of 20 runs: a net, not a proof; the rule's gated tests are
-     * {@link #noQueuedTaskStartsAfterFailure} and {@link #everyThrowableIsAFailure}.
+     * interrupts it. Each round, one task fails while the caller is busy queueing probes (it
+     * waits for the 16th); a probe that sees the group cancelled must be interrupted. Against a
+     * throw-away version that reads the cancellation just before it takes the lock to queue it
+     * failed in 12 of 20 runs (7 of 20 when the task failed at once, mostly before the caller's
+     * loop); against one whose worker clears its interrupt status after taking the task, outside
+     * the lock (a cancel in between is lost), 9 of 20. A net, not a proof: the rule's gated tests
+     * are {@link #noQueuedTaskStartsAfterFailure} and {@link #everyThrowableIsAFailure}.
      */
     @Test
     @Order(31)
@@ -879,10 +881,14 @@ class WorkerPoolGroupTest {
             long end = System.nanoTime() + LimitedGroupTest.NET.toNanos();
             while (rounds[0] < 20_000 && late.isEmpty() && System.nanoTime() - end < 0) {
                 WorkerPoolGroup pool = new WorkerPoolGroup(2);
+                java.util.concurrent.atomic.AtomicInteger given = new java.util.concurrent.atomic.AtomicInteger();
                 pool.go(() -> {
-                    throw new IllegalStateException("fails at once");
+                    while (given.get() < 16) {
+                        Thread.onSpinWait(); // fail while the caller is busy giving probes: the race is there
+                    }
+                    throw new IllegalStateException("fails while the caller gives probes");
                 });
-                for (int i = 0; i < 8 && !pool.isCancelled(); i++) {
+                for (int i = 0; i < 1_000 && !pool.isCancelled(); i = given.incrementAndGet()) {
                     pool.go(Tasks.probeOfTheCancellation(pool::isCancelled, late, "round " + rounds[0] + ", probe " + i));
                 }
                 try {
