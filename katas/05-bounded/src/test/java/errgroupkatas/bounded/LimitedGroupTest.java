@@ -44,6 +44,8 @@ class LimitedGroupTest {
     static final Duration HOLD = Duration.ofMillis(60);
     /** How long a repetition net repeats its round, at most: a correct group never fails one. */
     static final Duration NET = Duration.ofMillis(250);
+    /** The same for a net whose round is arranged to hit its race at once (it catches in its first dozen rounds). */
+    static final Duration SHORT_NET = Duration.ofMillis(100);
 
     @RegisterExtension
     final Kata.NoLeaks noLeaks = KATA.noLeaks(3);
@@ -1035,10 +1037,12 @@ class LimitedGroupTest {
     /**
      * Repetition net for a race no gate can reach: an {@code await()} that waits for a count of
      * running tasks (decremented in the task's {@code finally}) instead of their threads returns a
-     * few microseconds before the last thread has ended. Rounds of four empty tasks, each round's
-     * threads checked the moment {@code await()} returns. Against a throw-away version that waits
-     * on its lock's condition until the count of active tasks is 0 it failed in 20 of 20 runs (at
-     * its first or second round); a correct group joins, and cannot fail it.
+     * few microseconds before the last thread has ended. Each round, one task spins until the
+     * caller releases it, and the caller calls {@code await()} right after (a little later each
+     * round), then checks the task's thread. Against the blind wrong solution
+     * {@code waits-for-the-count-not-the-threads} and a throw-away of the same idea it failed in 20
+     * of 20 runs each, in its first 12 rounds (before rounds were arranged so, with four tasks that
+     * simply returned, 16 of 20); a correct group joins, and cannot fail it.
      */
     @Test
     @Order(34)
@@ -1047,15 +1051,13 @@ class LimitedGroupTest {
     void awaitJoinsTheThreadsNotACount() {
         List<Thread> aliveAtReturn = new ArrayList<>();
         int[] rounds = {0};
-        call("rounds of go() of 4 empty tasks, then await()", 3, () -> {
-            long end = System.nanoTime() + NET.toNanos();
+        call("rounds of go() of a task released just before await()", 3, () -> {
+            long end = System.nanoTime() + SHORT_NET.toNanos();
             while (rounds[0] < 20_000 && aliveAtReturn.isEmpty() && System.nanoTime() - end < 0) {
+                AtomicBoolean release = new AtomicBoolean();
                 List<Thread> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    group.go(() -> ran.add(Thread.currentThread()));
-                }
-                group.await();
-                ran.stream().filter(Thread::isAlive).forEach(aliveAtReturn::add);
+                group.go(Tasks.spinningUntil(release, ran));
+                Tasks.releaseThenAwait(release, ran, rounds[0] % 64, group::await, aliveAtReturn);
                 rounds[0]++;
             }
         }).awaitWithin(DEADLINE).returned();

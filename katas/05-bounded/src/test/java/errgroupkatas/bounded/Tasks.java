@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -198,6 +199,42 @@ final class Tasks {
                 LockSupport.parkNanos(100_000);
             }
         };
+    }
+
+    /**
+     * A task for the repetition nets that look at the end of a task's thread: it adds its thread
+     * to {@code ran}, then spins (it does not park: it returns the moment it is told) until
+     * {@code release} is set, or a second has passed.
+     */
+    static Lookup spinningUntil(AtomicBoolean release, List<Thread> ran) {
+        return () -> {
+            ran.add(Thread.currentThread());
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (!release.get() && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+        };
+    }
+
+    /**
+     * One round of the nets that look at the end of a task's thread, on the caller: waits until
+     * the task {@link #spinningUntil} has started ({@code ran} holds its thread), releases it,
+     * spins {@code delay} times (rounds sweep the moment {@code await()} is called across the
+     * task's last microseconds), then runs {@code await}, and adds to {@code aliveAtReturn} the
+     * task threads still alive when it returned.
+     */
+    static void releaseThenAwait(AtomicBoolean release, List<Thread> ran, int delay, Steps await,
+            List<Thread> aliveAtReturn) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (ran.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        release.set(true);
+        for (int i = 0; i < delay; i++) {
+            Thread.onSpinWait();
+        }
+        await.run();
+        ran.stream().filter(Thread::isAlive).forEach(aliveAtReturn::add);
     }
 
     /** Opens the gate of {@code id}'s lookup: it returns. */

@@ -825,10 +825,11 @@ class WorkerPoolGroupTest {
     /**
      * Repetition net for a race no gate can reach: an {@code await()} that waits until the queue
      * is empty and no task runs (a count) instead of joining the workers returns a few
-     * microseconds before the last worker has ended. Rounds of a pool of 2 and four empty tasks,
-     * each round's workers checked the moment {@code await()} returns. Against a throw-away
-     * version that waits on its lock's condition until the batch has ended (queue empty, nothing
-     * running) it failed in 20 of 20 runs; a correct pool joins its workers, and cannot fail it.
+     * microseconds before the last worker has ended. Each round, a pool of 1 runs one task that
+     * spins until the caller releases it, and the caller calls {@code await()} right after (a
+     * little later each round), then checks the worker. Against a throw-away version that waits
+     * on its lock's condition until the batch has ended (queue empty, nothing running) it failed
+     * in 20 of 20 runs, in its first 12 rounds; a correct pool joins its workers, and cannot fail it.
      */
     @Test
     @Order(30)
@@ -837,16 +838,14 @@ class WorkerPoolGroupTest {
     void awaitJoinsTheWorkersNotACount() {
         List<Thread> aliveAtReturn = new java.util.concurrent.CopyOnWriteArrayList<>();
         int[] rounds = {0};
-        call("rounds of a pool of 2, go() of 4 empty tasks, then await()", 3, () -> {
-            long end = System.nanoTime() + LimitedGroupTest.NET.toNanos();
+        call("rounds of a pool of 1, go() of a task released just before await()", 3, () -> {
+            long end = System.nanoTime() + LimitedGroupTest.SHORT_NET.toNanos();
             while (rounds[0] < 20_000 && aliveAtReturn.isEmpty() && System.nanoTime() - end < 0) {
-                WorkerPoolGroup pool = new WorkerPoolGroup(2);
+                WorkerPoolGroup pool = new WorkerPoolGroup(1);
+                AtomicBoolean release = new AtomicBoolean();
                 List<Thread> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    pool.go(() -> ran.add(Thread.currentThread()));
-                }
-                pool.await();
-                ran.stream().filter(Thread::isAlive).forEach(aliveAtReturn::add);
+                pool.go(Tasks.spinningUntil(release, ran));
+                Tasks.releaseThenAwait(release, ran, rounds[0] % 64, pool::await, aliveAtReturn);
                 rounds[0]++;
             }
         }).awaitWithin(DEADLINE).returned();
@@ -905,5 +904,29 @@ class WorkerPoolGroupTest {
                 go() checked the cancellation, the failure cancelled the group and dropped the queue, and \
                 then go() queued the task anyway. Check the cancellation and queue the task in one step, \
                 under the lock the cancellation takes. %s""", KATA.hint(2)).isEmpty();
+    }
+
+    @Test
+    @Order(32)
+    @Checks(11)
+    @DisplayName("a pool of n holds its n workers and no other thread, however many tasks wait")
+    void holdsItsWorkersAndNoOtherThread() throws InterruptedException {
+        List<Long> ids = ids(5);
+        tasks.gate(ids);
+        LeakDetector before = KATA.leakSnapshot();
+        WorkerPoolGroup group = new WorkerPoolGroup(2);
+
+        var caller = call("the caller of go()", 2, () -> tasks.goAll(group::go, ids)).showing(log);
+        caller.awaitWithin(DEADLINE).returned();
+        caller.thread().join(DEADLINE); // only the pool's own threads are left
+        log.awaitInFlight(2, DEADLINE);
+        List<String> threads = before.leakedNow().stream().map(LeakDetector.LeakedThread::description).toList();
+        tasks.openAll();
+        awaitCall(2, group).awaitWithin(DEADLINE).returned();
+
+        assertThat(threads).as("""
+                the threads of a pool of 2 with 2 tasks running and 3 queued: its 2 workers, and no other \
+                thread (no dispatcher, no thread per task, no helper that feeds the workers): the workers \
+                take the tasks from the queue themselves. %s""", KATA.hint(2)).hasSize(2);
     }
 }
