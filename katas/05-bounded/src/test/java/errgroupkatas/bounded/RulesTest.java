@@ -1,5 +1,6 @@
 package errgroupkatas.bounded;
 
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.KataRules;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
+@Checks(18)
 @DisplayName("Kata 05 — rules the code keeps")
 @Order(3)
 class RulesTest {

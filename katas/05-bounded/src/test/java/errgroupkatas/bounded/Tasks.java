@@ -4,6 +4,7 @@ import static errgroupkatas.bounded.LimitedGroupTest.DEADLINE;
 import static errgroupkatas.bounded.LimitedGroupTest.KATA;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import errgroupkatas.story.ServiceException;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -154,6 +156,85 @@ final class Tasks {
         Gate fail = Gate.closed("profile(" + id + ") fails");
         profiles.on(id, Reply.when(fail).failing());
         return fail;
+    }
+
+    /** Makes the lookup of {@code id} wait for the gate this returns, and then throw {@code failure} itself. */
+    Gate failingWith(long id, Throwable failure) {
+        Gate fail = Gate.closed("profile(" + id + ") throws " + failure.getClass().getSimpleName());
+        profiles.on(id, Reply.when(fail).failingWith(() -> failure));
+        return fail;
+    }
+
+    /** The kinds of throwable a task may throw, as the parameterized tests name them. */
+    static final String CHECKED = "a checked exception", UNCHECKED = "a RuntimeException", ERROR = "an Error";
+
+    /** A new throwable of {@code kind} ({@link #CHECKED}, {@link #UNCHECKED}, {@link #ERROR}) that names {@code call}. */
+    static Throwable throwable(String kind, String call) {
+        return switch (kind) {
+            case CHECKED -> new ServiceException(call + " failed (a checked exception the test made)");
+            case UNCHECKED -> new IllegalArgumentException(call + " failed (a RuntimeException: a bug, Go's panic)");
+            case ERROR -> new AssertionError(call + " failed (an Error: a bug, Go's panic)");
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    /**
+     * A probe for the repetition nets: if it starts in a group that {@code cancelled} says is
+     * cancelled, it waits up to a second for the interrupt that the cancellation owes every thread
+     * it let start (a correct group interrupts each within microseconds: it starts no task after
+     * the cancel, and interrupts every thread it started before). One that never comes is added
+     * to {@code late} as {@code name}: a task that started after the cancellation.
+     */
+    static Lookup probeOfTheCancellation(BooleanSupplier cancelled, List<String> late, String name) {
+        return () -> {
+            if (!cancelled.getAsBoolean()) {
+                return;
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (!Thread.currentThread().isInterrupted()) {
+                if (System.nanoTime() - deadline > 0) {
+                    late.add(name);
+                    return;
+                }
+                LockSupport.parkNanos(100_000);
+            }
+        };
+    }
+
+    /**
+     * A task for the repetition nets that look at the end of a task's thread: it adds its thread
+     * to {@code ran}, then spins (it does not park: it returns the moment it is told) until
+     * {@code release} is set, or a second has passed.
+     */
+    static Lookup spinningUntil(AtomicBoolean release, List<Thread> ran) {
+        return () -> {
+            ran.add(Thread.currentThread());
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (!release.get() && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+        };
+    }
+
+    /**
+     * One round of the nets that look at the end of a task's thread, on the caller: waits until
+     * the task {@link #spinningUntil} has started ({@code ran} holds its thread), releases it,
+     * spins {@code delay} times (rounds sweep the moment {@code await()} is called across the
+     * task's last microseconds), then runs {@code await}, and adds to {@code aliveAtReturn} the
+     * task threads still alive when it returned.
+     */
+    static void releaseThenAwait(AtomicBoolean release, List<Thread> ran, int delay, Steps await,
+            List<Thread> aliveAtReturn) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (ran.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        release.set(true);
+        for (int i = 0; i < delay; i++) {
+            Thread.onSpinWait();
+        }
+        await.run();
+        ran.stream().filter(Thread::isAlive).forEach(aliveAtReturn::add);
     }
 
     /** Opens the gate of {@code id}'s lookup: it returns. */
