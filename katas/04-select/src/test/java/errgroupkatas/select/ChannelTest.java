@@ -2,6 +2,7 @@ package errgroupkatas.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
@@ -70,6 +71,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks({1, 9})
     @Order(1)
     @DisplayName("a buffered channel hands values over first in, first out")
     void fifo() {
@@ -84,6 +86,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(1)
     @Order(2)
     @DisplayName("a negative capacity and null values are refused")
     void refusesNonsense() {
@@ -95,6 +98,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(2)
     @Order(3)
     @DisplayName("send blocks while the buffer is full, and resumes once a receiver makes room")
     void sendBlocksWhileFull() {
@@ -109,6 +113,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(2)
     @Order(4)
     @DisplayName("receive blocks while the channel is empty, and resumes when a value arrives")
     void receiveBlocksWhileEmpty() {
@@ -122,6 +127,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(1)
     @Order(5)
     @DisplayName("an unbuffered channel is a rendezvous: send returns only once a receiver took the value")
     void unbufferedIsARendezvous() {
@@ -136,6 +142,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks({2, 3})
     @Order(6)
     @DisplayName("close lets receivers drain what is buffered, then they see end-of-stream, every time;"
             + " isClosed says whether close was called")
@@ -154,6 +161,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks({2, 3})
     @Order(7)
     @DisplayName("close wakes receivers that wait on an empty channel with end-of-stream")
     void closeWakesReceivers() {
@@ -170,6 +178,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(3)
     @Order(8)
     @DisplayName("send on a closed channel fails with ClosedException")
     void sendOnClosedFails() {
@@ -185,6 +194,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(3)
     @Order(9)
     @DisplayName("closing a channel twice fails with IllegalStateException")
     void closeTwiceFails() {
@@ -196,6 +206,7 @@ class ChannelTest {
     }
 
     @ParameterizedTest(name = "capacity {0}")
+    @Checks(3)
     @ValueSource(ints = {0, 1})
     @Order(10)
     @DisplayName("a sender blocked when the channel is closed fails with ClosedException, its value undelivered")
@@ -225,6 +236,7 @@ class ChannelTest {
     }
 
     @ParameterizedTest(name = "capacity {0}")
+    @Checks(4)
     @ValueSource(ints = {0, 1})
     @Order(11)
     @DisplayName("an interrupted send throws InterruptedException and leaves the channel as it was")
@@ -266,6 +278,7 @@ class ChannelTest {
      * correct channel can never fail this test; a wrong one fails almost every run.
      */
     @Test
+    @Checks(4)
     @Order(12)
     @DisplayName("a send interrupted just as a receiver takes its value: it either delivered (returns, interrupt"
             + " status still set) or not (throws InterruptedException, value never received)")
@@ -314,6 +327,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(4)
     @Order(13)
     @DisplayName("an interrupted receive throws InterruptedException and takes nothing")
     void interruptedReceive() {
@@ -331,6 +345,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(10)
     @Order(14)
     @DisplayName("receive with a timeout gives up with TimeoutException, not before the timeout")
     void receiveTimesOut() {
@@ -351,6 +366,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(11)
     @Order(15)
     @DisplayName("forEach receives every value in order and ends at close; an exception from the action stops it")
     void forEachEndsAtClose() {
@@ -382,6 +398,7 @@ class ChannelTest {
     }
 
     @ParameterizedTest(name = "capacity {0}")
+    @Checks(9)
     @ValueSource(ints = {0, 1, 8})
     @Order(16)
     @DisplayName("many senders and receivers at once: every value arrives exactly once, in each sender's order")

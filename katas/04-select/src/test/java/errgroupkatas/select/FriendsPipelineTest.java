@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import errgroupkatas.story.FriendsException;
 import errgroupkatas.story.User;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeFriendService;
@@ -91,6 +92,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks(13)
     @Order(1)
     @DisplayName("lists every friend when the limit is at least their number")
     void listsEveryFriend() {
@@ -105,6 +107,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks(13)
     @Order(2)
     @DisplayName("a user without friends gets an empty list")
     void noFriends() {
@@ -115,6 +118,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks(5)
     @Order(3)
     @DisplayName("limit 0 gets an empty list; a negative limit is refused with IllegalArgumentException")
     void limitZeroOrMore() {
@@ -128,6 +132,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 16})
     @Order(4)
     @DisplayName("one mapper is enough to list every friend; fewer than one is refused with IllegalArgumentException")
     void atLeastOneMapper() {
@@ -155,6 +160,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks(16)
     @Order(5)
     @DisplayName("looks profiles up on exactly `mappers` stages at once: reaches the limit, never exceeds it")
     void mappersRunInParallel() {
@@ -176,6 +182,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 13})
     @Order(6)
     @DisplayName("first k friends: stops after k and releases the stages blocked sending (nothing failed)")
     void firstKStopsEarly() {
@@ -191,6 +198,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 15, 19})
     @Order(7)
     @DisplayName("first k friends: the early stop cancels the stages, never the caller: its thread is not left"
             + " interrupted, and can call the pipeline again")
@@ -210,6 +218,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 7})
     @Order(8)
     @DisplayName("first k friends: mappers blocked handing over a profile when the consumer stops are released")
     void earlyStopReleasesBlockedSenders() {
@@ -242,6 +251,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks(5)
     @Order(9)
     @DisplayName("first k friends: a lookup still in flight when the consumer stops is interrupted")
     void earlyStopInterruptsInFlightLookups() {
@@ -269,6 +279,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 6})
     @Order(10)
     @DisplayName("a failed lookup fails the call promptly with FriendsException naming the friend, and cancels the rest")
     void failedLookup() {
@@ -286,6 +297,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 6})
     @Order(11)
     @DisplayName("a failed friend-id stream fails the call promptly with FriendsException naming the user")
     void failedProducer() {
@@ -304,6 +316,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 6})
     @Order(12)
     @DisplayName("a failing consumer: its very exception reaches the caller, and the stages are cancelled")
     void failingConsumer() {
@@ -327,6 +340,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 6})
     @Order(13)
     @DisplayName("an interrupted caller gets InterruptedException promptly, and every stage is interrupted")
     void interruptedCaller() {
@@ -346,6 +360,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 7})
     @Order(14)
     @DisplayName("an interrupt that comes while the pipeline waits for its cancelled stages is kept: it still waits"
             + " for them, then lets the interrupt through")
@@ -388,6 +403,7 @@ class FriendsPipelineTest {
     }
 
     @Test
+    @Checks({5, 6})
     @Order(15)
     @DisplayName("a deadline of 200 ms against lookups that take forever: TimeoutException, and the stages cancelled")
     void deadlinePasses() {

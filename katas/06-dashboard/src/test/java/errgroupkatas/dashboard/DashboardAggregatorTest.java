@@ -8,6 +8,7 @@ import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeOrderService;
@@ -80,6 +81,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(1)
     @Order(1)
     @DisplayName("returns \"<profile> | <orders>\", e.g. \"Name: user-1 | Order: 15\"")
     void returnsTheDashboardLine() {
@@ -92,6 +94,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(2)
     @Order(2)
     @DisplayName("both calls are in flight at once: neither waits for the other")
     void bothCallsInFlightAtOnce() {
@@ -111,6 +114,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(2)
     @Order(3)
     @DisplayName("it takes about as long as the slower call, not the sum of both")
     void takesAboutTheSlowerCall() {
@@ -131,6 +135,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({3, 5, 6})
     @Order(4)
     @DisplayName("a failing order service fails the dashboard at once, naming it, and cancels the profile call")
     void orderFailureCancelsTheProfileCall() {
@@ -154,6 +159,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({3, 5, 6})
     @Order(5)
     @DisplayName("a failing profile service fails the dashboard at once, naming it, and cancels the order call")
     void profileFailureCancelsTheOrderCall() {
@@ -177,6 +183,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({4, 5, 6})
     @Order(6)
     @DisplayName("with a 100 ms timeout and a profile call that would take 10 s, it throws TimeoutException well"
             + " within 1 s, and the profile call has ended, interrupted, by then")
@@ -233,6 +240,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({4, 5})
     @Order(7)
     @DisplayName("the timeout covers the whole operation, not each call")
     void timeoutCoversTheWholeOperation() {
@@ -269,6 +277,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(4)
     @Order(8)
     @DisplayName("a timeout names the service still missing: TimeoutException(\"… waiting for the order service\")")
     void timeoutNamesTheMissingService() {
@@ -292,6 +301,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({5, 6})
     @Order(9)
     @DisplayName("an interrupted caller gets InterruptedException, and both calls have ended, interrupted")
     void callerInterruptCancelsBothCalls() {
@@ -312,6 +322,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(7)
     @Order(10)
     @DisplayName("success is logged at INFO with the line, and nothing at ERROR")
     void logsSuccessAtInfo() {
@@ -323,6 +334,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(7)
     @Order(11)
     @DisplayName("a failure is logged at ERROR with its exception")
     void logsFailureAtError() {
@@ -340,6 +352,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(7)
     @Order(12)
     @DisplayName("a timeout is logged at ERROR with its TimeoutException")
     void logsTimeoutAtError() {
@@ -355,6 +368,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(8)
     @Order(13)
     @DisplayName("invalid options fail at construction, with a message that names what is wrong")
     void validatesOptions() {
@@ -393,6 +407,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({4, 8})
     @Order(14)
     @DisplayName("without options it applies the defaults: a 1 s timeout, and a System.Logger named after the class")
     void appliesTheDefaults() {
@@ -415,6 +430,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(8)
     @Order(15)
     @DisplayName("options apply in order: a later option overrides an earlier one")
     void laterOptionsWin() {
