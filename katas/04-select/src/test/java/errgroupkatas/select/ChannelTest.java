@@ -357,8 +357,8 @@ class ChannelTest {
 
         assertThat(o.threw(TimeoutException.class)).as("receive(100 ms) on an empty channel; %s", KATA.hint(3))
                 .isInstanceOf(TimeoutException.class);
-        assertThat(o.elapsed()).as("how long receive(100 ms) waited before it gave up")
-                .isGreaterThanOrEqualTo(timeout);
+        assertThat(o.elapsed()).as("how long receive(100 ms) waited before it gave up: not before 100 ms, and well"
+                + " within 1 s; %s", KATA.hint(3)).isGreaterThanOrEqualTo(timeout).isLessThan(Duration.ofSeconds(1));
         send(ch, "v");
         assertThat(now("receive(100 ms) with a value waiting", () -> ch.receive(timeout))).contains("v");
         ch.close();
@@ -455,5 +455,113 @@ class ChannelTest {
                         .isSorted();
             }
         }
+    }
+
+    @Test
+    @Checks({4, 10})
+    @Order(17)
+    @DisplayName("receive with a timeout wakes at once for a value, a close or an interrupt")
+    void timedReceiveWakesUp() {
+        Duration long10s = Duration.ofSeconds(10);
+        Channel<String> ch = new Channel<>(0);
+        KataCall<Optional<String>> waiting = KATA.withHint(3).call("receive(10 s) on an empty channel",
+                () -> ch.receive(long10s));
+        awaitBlocked(waiting);
+        KataCall<Void> sender = sending(ch, "x", "to a receiver waiting with a 10 s timeout", 3);
+        assertThat(waiting.awaitWithin(BOUND).returned()).as("receive(10 s) when a value came: it must take it at"
+                + " once, not when its timeout ends; %s", KATA.hint(3)).contains("x");
+        sender.awaitWithin(BOUND).returned();
+
+        KataCall<Optional<String>> closing = KATA.withHint(3).call("receive(10 s) on an empty channel, then closed",
+                () -> ch.receive(long10s));
+        awaitBlocked(closing);
+        ch.close();
+        assertThat(closing.awaitWithin(BOUND).returned()).as("receive(10 s) when the channel closed: end-of-stream"
+                + " at once; %s", KATA.hint(3)).isEmpty();
+
+        Channel<String> other = new Channel<>(1);
+        KataCall<Optional<String>> interrupted = KATA.withHint(3).call("receive(10 s) on an empty channel, then"
+                + " interrupted", () -> other.receive(long10s));
+        awaitBlocked(interrupted);
+        interrupted.interrupt();
+        assertThat(interrupted.awaitWithin(BOUND).threw(InterruptedException.class)).as("receive(10 s), interrupted;"
+                + " %s", KATA.hint(3)).isInstanceOf(InterruptedException.class);
+        send(other, "next");
+        assertThat(receive(other)).as("a value sent after the interrupted receive(10 s) goes to the next receiver")
+                .contains("next");
+    }
+
+    @Test
+    @Checks(12)
+    @Order(18)
+    @DisplayName("a thread already interrupted gets InterruptedException from an operation that would block, and"
+            + " sends or takes nothing")
+    void alreadyInterrupted() {
+        Channel<String> full = new Channel<>(1);
+        send(full, "a");
+        Channel<String> unbuffered = new Channel<>(0);
+        Channel<String> empty = new Channel<>(1);
+
+        String[] names = {"send(b) on a full channel", "send(c) on an unbuffered channel with no receiver",
+                "receive() on an empty channel", "receive(10 s) on an empty channel",
+                "forEach on an empty open channel"};
+        List<Callable<Object>> ops = List.of(
+                () -> {
+                    full.send("b");
+                    return null;
+                },
+                () -> {
+                    unbuffered.send("c");
+                    return null;
+                },
+                empty::receive,
+                () -> empty.receive(Duration.ofSeconds(10)),
+                () -> {
+                    empty.forEach(v -> { });
+                    return null;
+                });
+        for (int i = 0; i < ops.size(); i++) {
+            Callable<Object> op = ops.get(i);
+            Outcome<Object> o = KATA.withHint(3).call(names[i] + " by a thread already interrupted", () -> {
+                Thread.currentThread().interrupt();
+                return op.call();
+            }).awaitWithin(BOUND);
+            assertThat(o.threw(InterruptedException.class)).as("%s by a thread whose interrupt status was already"
+                    + " set: it must not wait (nobody would ever wake it for the interrupt that already came); %s",
+                    names[i], KATA.hint(3)).isInstanceOf(InterruptedException.class);
+        }
+        assertThat(receive(full)).as("the full channel after the interrupted send(b)").contains("a");
+        Throwable nothingMore = KATA.withHint(3).call("receive(0 ms) on the channel after that",
+                () -> full.receive(Duration.ZERO)).awaitWithin(BOUND).threw(TimeoutException.class);
+        assertThat(nothingMore).as("what was left after receiving \"a\": the interrupted send(b) must not have"
+                + " delivered b").isInstanceOf(TimeoutException.class);
+        KataCall<Void> late = sending(unbuffered, "d", "after the interrupted send(c)", 3);
+        assertThat(receive(unbuffered)).as("the unbuffered channel after the interrupted send(c): c was never sent")
+                .contains("d");
+        late.awaitWithin(BOUND).returned();
+    }
+
+    @Test
+    @Checks({4, 11})
+    @Order(19)
+    @DisplayName("forEach runs the action on the calling thread, and an interrupt while it waits stops it")
+    void forEachOnTheCallerAndInterruptible() {
+        Channel<String> ch = new Channel<>(2);
+        send(ch, "a");
+        send(ch, "b");
+        List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
+
+        KataCall<Void> loop = KATA.withHint(1).call("forEach on an open channel holding a, b", () -> {
+            ch.forEach(v -> threads.add(Thread.currentThread()));
+            return null;
+        });
+        awaitBlocked(loop);
+        loop.interrupt();
+
+        assertThat(loop.awaitWithin(BOUND).threw(InterruptedException.class)).as("forEach waiting on an open, empty"
+                + " channel, interrupted: the loop stops with InterruptedException; %s", KATA.hint(1))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(threads).as("the threads forEach ran its action on: the calling thread, for a and b")
+                .containsExactly(loop.thread(), loop.thread());
     }
 }

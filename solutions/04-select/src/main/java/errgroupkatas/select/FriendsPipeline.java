@@ -127,6 +127,7 @@ public final class FriendsPipeline {
             });
         }
         stages.start("friend-ids", () -> produce(userId, ids));
+        boolean drained = false;
         try {
             while (true) {
                 long left = deadlineNanos - System.nanoTime();
@@ -138,6 +139,7 @@ public final class FriendsPipeline {
                             + deadline.toMillis() + " ms");
                 }
                 if (next.isEmpty()) {
+                    drained = true;
                     break; // every mapper ended: all friends were listed, or a stage failed
                 }
                 if (!sink.test(next.get())) {
@@ -145,7 +147,13 @@ public final class FriendsPipeline {
                 }
             }
         } finally {
-            stages.cancelAndJoin();
+            if (drained) {
+                // Every mapper ended, so the ids were closed: the producer is ending by itself. Join it
+                // without a cancel, which would take a failure it has not reported yet for an echo.
+                stages.join();
+            } else {
+                stages.cancelAndJoin();
+            }
         }
         stages.throwFirstFailure();
     }
@@ -187,13 +195,13 @@ public final class FriendsPipeline {
         private final List<Thread> threads = new ArrayList<>();
         private final Object lock = new Object();
         private boolean cancelled;
-        private Exception firstFailure;
+        private Throwable firstFailure;
 
         void start(String name, Stage stage) {
             Thread t = Thread.ofVirtual().name(name).start(() -> {
                 try {
                     stage.run();
-                } catch (Exception e) {
+                } catch (Throwable e) { // anything: an Error from a service is a failure too, never lost
                     fail(e);
                 }
             });
@@ -202,7 +210,7 @@ public final class FriendsPipeline {
             }
         }
 
-        private void fail(Exception e) {
+        private void fail(Throwable e) {
             synchronized (lock) {
                 if (cancelled) {
                     return; // cancelled already: this is the cancellation's echo, or comes too late
@@ -218,6 +226,10 @@ public final class FriendsPipeline {
                 cancelled = true;
             }
             interruptAll();
+            join();
+        }
+
+        void join() {
             List<Thread> started;
             synchronized (lock) {
                 started = List.copyOf(threads);
@@ -247,7 +259,7 @@ public final class FriendsPipeline {
         }
 
         void throwFirstFailure() throws FriendsException, InterruptedException {
-            Exception e;
+            Throwable e;
             synchronized (lock) {
                 e = firstFailure;
             }
@@ -256,6 +268,7 @@ public final class FriendsPipeline {
                 case FriendsException fe -> throw fe;
                 case InterruptedException ie -> throw ie;
                 case RuntimeException re -> throw re;
+                case Error err -> throw err;
                 default -> throw new IllegalStateException("a stage failed unexpectedly", e);
             }
         }

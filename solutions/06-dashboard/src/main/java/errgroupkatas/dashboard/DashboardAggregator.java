@@ -211,7 +211,7 @@ public final class DashboardAggregator {
         return () -> {
             try {
                 return body.call();
-            } catch (ServiceException | RuntimeException e) {
+            } catch (ServiceException | RuntimeException | Error e) { // anything the service throws names it
                 throw new DashboardException("the " + service + " failed for user " + userId, e);
             }
         };
