@@ -157,4 +157,23 @@ class DashboardDegradeTest {
                         + " Logged:%n%s", logger.dump())
                 .singleElement().satisfies(e -> assertThat(e.thrown()).isIn(thrown, failure));
     }
+
+    @Test
+    @Checks(15)
+    @Order(7)
+    @DisplayName("bonus: an interrupted caller still gets InterruptedException, and both calls have ended, interrupted")
+    void interruptStillThrows() {
+        profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
+        orders.replying(Reply.when(Gate.closed("orders never answer")));
+
+        var call = start(Duration.ofSeconds(10), 2);
+        call.awaitInFlight(log, 2, DEADLINE);
+        call.interrupt();
+
+        assertThat(call.awaitWithin(DEADLINE).threw(InterruptedException.class)).as("what aggregateOrDegrade did when"
+                + " its caller was interrupted: an interrupt is not missing orders; %s", KATA.hint(2))
+                .isInstanceOf(InterruptedException.class);
+        assertEndedInterrupted("profile(", "the caller was interrupted");
+        assertEndedInterrupted("latestOrder(", "the caller was interrupted");
+    }
 }
