@@ -467,13 +467,17 @@ class DashboardAggregatorTest {
         assertThat(start(dashboard, 2).awaitWithin(DEADLINE).threw(TimeoutException.class))
                 .as("the second call, whose profile never answers in time; %s", KATA.hint(2))
                 .isInstanceOf(TimeoutException.class);
-        late.open();
-        Outcome<String> third = start(dashboard, 2).awaitWithin(DEADLINE);
+        Gate answers = Gate.closed("the profile answers (once the third call waits for it)");
+        profiles.byDefault(Reply.when(answers));
+        var thirdCall = start(dashboard, 2);
+        thirdCall.awaitInFlight(log, 1, DEADLINE);
+        answers.open();
+        Outcome<String> third = thirdCall.awaitWithin(DEADLINE);
 
-        assertThat(third.thrown()).as("the third call on the same aggregator, both services answering at once, after"
-                + " the second call timed out: each call counts its own %d ms from its own start, and leaves nothing"
-                + " (an executor, a deadline, a result) for the next one%n%s%s", timeout.toMillis(), log.timeline(),
-                KATA.hint(2)).isNull();
+        assertThat(third.thrown()).as("the third call on the same aggregator, after the second one timed out; its"
+                + " profile answers as soon as it is asked: each call counts its own %d ms from its own start, and"
+                + " leaves nothing (an executor, a deadline, a result) for the next one%n%s%s", timeout.toMillis(),
+                log.timeline(), KATA.hint(2)).isNull();
         assertThat(third.value()).as("the third call's line").isEqualTo(LINE);
     }
 
