@@ -189,8 +189,8 @@ public final class FriendsPipeline {
     /**
      * The stages of one call: the first failure cancels them all; cancelling interrupts them; the
      * call joins them before it returns. A small errgroup, kept local to this kata. Every stage is
-     * started before any of them can fail (see {@code forEachFriend}), so a cancel never misses a
-     * stage that was still being started.
+     * registered before it starts, and started before any of them can fail (see {@code
+     * forEachFriend}), so a cancel never misses a stage, even one a slow caller has just started.
      */
     private static final class Stages {
         private final List<Thread> threads = new ArrayList<>();
@@ -199,7 +199,7 @@ public final class FriendsPipeline {
         private Throwable firstFailure;
 
         void start(String name, Stage stage) {
-            Thread t = Thread.ofVirtual().name(name).start(() -> {
+            Thread t = Thread.ofVirtual().name(name).unstarted(() -> {
                 try {
                     stage.run();
                 } catch (Throwable e) { // anything: an Error from a service is a failure too, never lost
@@ -207,8 +207,9 @@ public final class FriendsPipeline {
                 }
             });
             synchronized (lock) {
-                threads.add(t);
+                threads.add(t); // before it starts: a failure it causes at once must find every stage to cancel
             }
+            t.start();
         }
 
         private void fail(Throwable e) {
