@@ -638,4 +638,41 @@ class DashboardAggregatorTest {
                 .as("%s: what aggregate threw", scenario)
                 .isInstanceOf(orderLingers ? DashboardException.class : InterruptedException.class);
     }
+
+    @Test
+    @Checks({5, 16})
+    @Order(22)
+    @DisplayName("an interrupt that comes while aggregate waits for the call it cancelled is kept: it still waits"
+            + " for the call, then lets the interrupt through")
+    void interruptWhileWaitingIsKept() {
+        Gate release = Gate.closed("the cancelled profile call may end");
+        Gate ordersFail = Gate.closed("the orders fail");
+        profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
+        orders.replying(Reply.when(ordersFail).failing());
+        var lingering = new LingeringProfileService(profiles, release);
+        var dashboard = DashboardAggregator.create(lingering, orders, withTimeout(NO_TIMEOUT_HERE), withLogger(logger));
+
+        // Not watched by callerStatus: here the caller is interrupted after aggregate decided how it ends,
+        // and keeping that interrupt as the status is one of the right answers.
+        var call = KATA.withHint(2).call("aggregate(" + USER + ")", () -> dashboard.aggregate(USER)).showing(log);
+        call.awaitInFlight(log, 2, DEADLINE);
+        ordersFail.open();
+        lingering.awaitLingeringOrDone(call, DEADLINE, () -> "The order service failed, but aggregate did not cancel"
+                + " the profile call within " + DEADLINE.toMillis() + " ms.\n" + log.timeline() + KATA.hint(2));
+        call.interrupt();
+        boolean endedWhileTheCallRan = call.watchFor(call::isDone, SHORT_LINGER);
+        release.open();
+        Outcome<String> outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(endedWhileTheCallRan).as("aggregate ended while the profile call it had cancelled was still running"
+                + " (it ignores interrupts until the test lets it end), because its caller was interrupted meanwhile:"
+                + " an interrupt is no reason to leave a call behind; keep waiting%n%s%s", log.timeline(), KATA.hint(2))
+                .isFalse();
+        if (!(outcome.thrown() instanceof InterruptedException)) {
+            assertThat(outcome.interruptFlagLeft()).as("the caller was interrupted while aggregate waited for the"
+                    + " profile call it had cancelled, and aggregate %s with the interrupt status clear: the interrupt"
+                    + " was swallowed. Once the call has ended, throw InterruptedException or set the status again; %s",
+                    outcome.thrown() == null ? "returned" : "threw " + outcome.thrown(), KATA.hint(2)).isTrue();
+        }
+    }
 }
