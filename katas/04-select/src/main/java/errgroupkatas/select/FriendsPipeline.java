@@ -28,6 +28,9 @@ import java.util.function.Predicate;
  * var pipeline = new FriendsPipeline(friendService, profileService, 10);
  * List<User> five = pipeline.firstFriends(42, 5, Duration.ofSeconds(1));
  * }</pre>
+ *
+ * <p>Thread-safe: one pipeline serves any number of calls, one after another or at once; each call
+ * has stages of its own.
  */
 public final class FriendsPipeline {
     private final FriendService friends;
@@ -76,6 +79,8 @@ public final class FriendsPipeline {
      *   <li>the friend ids cannot be read: throws {@link FriendsException} whose message contains
      *       {@code "user <userId>"} and whose cause is the very exception the friend service
      *       threw;</li>
+     *   <li>a service threw an unchecked exception or an {@link Error} (a bug): that very throwable
+     *       reaches the caller, as it is or as the cause of a {@link FriendsException};</li>
      *   <li>the sink threw: that very exception reaches the caller;</li>
      *   <li>the calling thread was interrupted: throws {@link InterruptedException};</li>
      *   <li>{@code deadline} passed before the last profile was handed over: throws

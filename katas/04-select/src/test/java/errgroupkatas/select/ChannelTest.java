@@ -2,6 +2,7 @@ package errgroupkatas.select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.Kata;
 import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
@@ -70,6 +71,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks({1, 9})
     @Order(1)
     @DisplayName("a buffered channel hands values over first in, first out")
     void fifo() {
@@ -84,6 +86,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(1)
     @Order(2)
     @DisplayName("a negative capacity and null values are refused")
     void refusesNonsense() {
@@ -95,6 +98,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(2)
     @Order(3)
     @DisplayName("send blocks while the buffer is full, and resumes once a receiver makes room")
     void sendBlocksWhileFull() {
@@ -109,6 +113,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(2)
     @Order(4)
     @DisplayName("receive blocks while the channel is empty, and resumes when a value arrives")
     void receiveBlocksWhileEmpty() {
@@ -122,6 +127,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(1)
     @Order(5)
     @DisplayName("an unbuffered channel is a rendezvous: send returns only once a receiver took the value")
     void unbufferedIsARendezvous() {
@@ -136,6 +142,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks({2, 3})
     @Order(6)
     @DisplayName("close lets receivers drain what is buffered, then they see end-of-stream, every time;"
             + " isClosed says whether close was called")
@@ -154,6 +161,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks({2, 3})
     @Order(7)
     @DisplayName("close wakes receivers that wait on an empty channel with end-of-stream")
     void closeWakesReceivers() {
@@ -170,6 +178,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(3)
     @Order(8)
     @DisplayName("send on a closed channel fails with ClosedException")
     void sendOnClosedFails() {
@@ -185,6 +194,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(3)
     @Order(9)
     @DisplayName("closing a channel twice fails with IllegalStateException")
     void closeTwiceFails() {
@@ -196,6 +206,7 @@ class ChannelTest {
     }
 
     @ParameterizedTest(name = "capacity {0}")
+    @Checks(3)
     @ValueSource(ints = {0, 1})
     @Order(10)
     @DisplayName("a sender blocked when the channel is closed fails with ClosedException, its value undelivered")
@@ -225,6 +236,7 @@ class ChannelTest {
     }
 
     @ParameterizedTest(name = "capacity {0}")
+    @Checks(4)
     @ValueSource(ints = {0, 1})
     @Order(11)
     @DisplayName("an interrupted send throws InterruptedException and leaves the channel as it was")
@@ -266,6 +278,7 @@ class ChannelTest {
      * correct channel can never fail this test; a wrong one fails almost every run.
      */
     @Test
+    @Checks(4)
     @Order(12)
     @DisplayName("a send interrupted just as a receiver takes its value: it either delivered (returns, interrupt"
             + " status still set) or not (throws InterruptedException, value never received)")
@@ -314,6 +327,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(4)
     @Order(13)
     @DisplayName("an interrupted receive throws InterruptedException and takes nothing")
     void interruptedReceive() {
@@ -331,6 +345,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(10)
     @Order(14)
     @DisplayName("receive with a timeout gives up with TimeoutException, not before the timeout")
     void receiveTimesOut() {
@@ -342,8 +357,8 @@ class ChannelTest {
 
         assertThat(o.threw(TimeoutException.class)).as("receive(100 ms) on an empty channel; %s", KATA.hint(3))
                 .isInstanceOf(TimeoutException.class);
-        assertThat(o.elapsed()).as("how long receive(100 ms) waited before it gave up")
-                .isGreaterThanOrEqualTo(timeout);
+        assertThat(o.elapsed()).as("how long receive(100 ms) waited before it gave up: not before 100 ms, and well"
+                + " within 1 s; %s", KATA.hint(3)).isGreaterThanOrEqualTo(timeout).isLessThan(Duration.ofSeconds(1));
         send(ch, "v");
         assertThat(now("receive(100 ms) with a value waiting", () -> ch.receive(timeout))).contains("v");
         ch.close();
@@ -351,6 +366,7 @@ class ChannelTest {
     }
 
     @Test
+    @Checks(11)
     @Order(15)
     @DisplayName("forEach receives every value in order and ends at close; an exception from the action stops it")
     void forEachEndsAtClose() {
@@ -382,6 +398,7 @@ class ChannelTest {
     }
 
     @ParameterizedTest(name = "capacity {0}")
+    @Checks(9)
     @ValueSource(ints = {0, 1, 8})
     @Order(16)
     @DisplayName("many senders and receivers at once: every value arrives exactly once, in each sender's order")
@@ -438,5 +455,113 @@ class ChannelTest {
                         .isSorted();
             }
         }
+    }
+
+    @Test
+    @Checks({4, 10})
+    @Order(17)
+    @DisplayName("receive with a timeout wakes at once for a value, a close or an interrupt")
+    void timedReceiveWakesUp() {
+        Duration long10s = Duration.ofSeconds(10);
+        Channel<String> ch = new Channel<>(0);
+        KataCall<Optional<String>> waiting = KATA.withHint(3).call("receive(10 s) on an empty channel",
+                () -> ch.receive(long10s));
+        awaitBlocked(waiting);
+        KataCall<Void> sender = sending(ch, "x", "to a receiver waiting with a 10 s timeout", 3);
+        assertThat(waiting.awaitWithin(BOUND).returned()).as("receive(10 s) when a value came: it must take it at"
+                + " once, not when its timeout ends; %s", KATA.hint(3)).contains("x");
+        sender.awaitWithin(BOUND).returned();
+
+        KataCall<Optional<String>> closing = KATA.withHint(3).call("receive(10 s) on an empty channel, then closed",
+                () -> ch.receive(long10s));
+        awaitBlocked(closing);
+        ch.close();
+        assertThat(closing.awaitWithin(BOUND).returned()).as("receive(10 s) when the channel closed: end-of-stream"
+                + " at once; %s", KATA.hint(3)).isEmpty();
+
+        Channel<String> other = new Channel<>(1);
+        KataCall<Optional<String>> interrupted = KATA.withHint(3).call("receive(10 s) on an empty channel, then"
+                + " interrupted", () -> other.receive(long10s));
+        awaitBlocked(interrupted);
+        interrupted.interrupt();
+        assertThat(interrupted.awaitWithin(BOUND).threw(InterruptedException.class)).as("receive(10 s), interrupted;"
+                + " %s", KATA.hint(3)).isInstanceOf(InterruptedException.class);
+        send(other, "next");
+        assertThat(receive(other)).as("a value sent after the interrupted receive(10 s) goes to the next receiver")
+                .contains("next");
+    }
+
+    @Test
+    @Checks(12)
+    @Order(18)
+    @DisplayName("a thread already interrupted gets InterruptedException from an operation that would block, and"
+            + " sends or takes nothing")
+    void alreadyInterrupted() {
+        Channel<String> full = new Channel<>(1);
+        send(full, "a");
+        Channel<String> unbuffered = new Channel<>(0);
+        Channel<String> empty = new Channel<>(1);
+
+        String[] names = {"send(b) on a full channel", "send(c) on an unbuffered channel with no receiver",
+                "receive() on an empty channel", "receive(10 s) on an empty channel",
+                "forEach on an empty open channel"};
+        List<Callable<Object>> ops = List.of(
+                () -> {
+                    full.send("b");
+                    return null;
+                },
+                () -> {
+                    unbuffered.send("c");
+                    return null;
+                },
+                empty::receive,
+                () -> empty.receive(Duration.ofSeconds(10)),
+                () -> {
+                    empty.forEach(v -> { });
+                    return null;
+                });
+        for (int i = 0; i < ops.size(); i++) {
+            Callable<Object> op = ops.get(i);
+            Outcome<Object> o = KATA.withHint(3).call(names[i] + " by a thread already interrupted", () -> {
+                Thread.currentThread().interrupt();
+                return op.call();
+            }).awaitWithin(BOUND);
+            assertThat(o.threw(InterruptedException.class)).as("%s by a thread whose interrupt status was already"
+                    + " set: it must not wait (nobody would ever wake it for the interrupt that already came); %s",
+                    names[i], KATA.hint(3)).isInstanceOf(InterruptedException.class);
+        }
+        assertThat(receive(full)).as("the full channel after the interrupted send(b)").contains("a");
+        Throwable nothingMore = KATA.withHint(3).call("receive(0 ms) on the channel after that",
+                () -> full.receive(Duration.ZERO)).awaitWithin(BOUND).threw(TimeoutException.class);
+        assertThat(nothingMore).as("what was left after receiving \"a\": the interrupted send(b) must not have"
+                + " delivered b").isInstanceOf(TimeoutException.class);
+        KataCall<Void> late = sending(unbuffered, "d", "after the interrupted send(c)", 3);
+        assertThat(receive(unbuffered)).as("the unbuffered channel after the interrupted send(c): c was never sent")
+                .contains("d");
+        late.awaitWithin(BOUND).returned();
+    }
+
+    @Test
+    @Checks({4, 11})
+    @Order(19)
+    @DisplayName("forEach runs the action on the calling thread, and an interrupt while it waits stops it")
+    void forEachOnTheCallerAndInterruptible() {
+        Channel<String> ch = new Channel<>(2);
+        send(ch, "a");
+        send(ch, "b");
+        List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
+
+        KataCall<Void> loop = KATA.withHint(1).call("forEach on an open channel holding a, b", () -> {
+            ch.forEach(v -> threads.add(Thread.currentThread()));
+            return null;
+        });
+        awaitBlocked(loop);
+        loop.interrupt();
+
+        assertThat(loop.awaitWithin(BOUND).threw(InterruptedException.class)).as("forEach waiting on an open, empty"
+                + " channel, interrupted: the loop stops with InterruptedException; %s", KATA.hint(1))
+                .isInstanceOf(InterruptedException.class);
+        assertThat(threads).as("the threads forEach ran its action on: the calling thread, for a and b")
+                .containsExactly(loop.thread(), loop.thread());
     }
 }

@@ -1,5 +1,6 @@
 package errgroupkatas.select;
 
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.KataRules;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.TestFactory;
 @DisplayName("Kata 04 — rules the code keeps")
 // Rules last: the test classes above read as the kata's rules of behaviour, easiest first.
 @Order(Integer.MAX_VALUE)
+@Checks(8)
 class RulesTest {
 
     @Tag("rules")

@@ -8,6 +8,7 @@ import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeOrderService;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Kata 06's rules, easiest first. Read them top to bottom; make them green one by one. */
 @Order(1)
@@ -46,6 +50,8 @@ class DashboardAggregatorTest {
      * time. Not a deadline.
      */
     static final Duration LINGER = Duration.ofMillis(300);
+    /** The same, where the test's other facts are settled by gates and only the wait is watched. */
+    static final Duration SHORT_LINGER = Duration.ofMillis(150);
     /** The dashboard line of {@link errgroupkatas.support.Story#USER} with the fakes' answers. */
     static final String LINE = "Name: " + FakeProfileService.userFor(USER).name() + " | Order: "
             + FakeOrderService.orderFor(USER);
@@ -80,6 +86,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(1)
     @Order(1)
     @DisplayName("returns \"<profile> | <orders>\", e.g. \"Name: user-1 | Order: 15\"")
     void returnsTheDashboardLine() {
@@ -92,6 +99,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(2)
     @Order(2)
     @DisplayName("both calls are in flight at once: neither waits for the other")
     void bothCallsInFlightAtOnce() {
@@ -111,6 +119,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(2)
     @Order(3)
     @DisplayName("it takes about as long as the slower call, not the sum of both")
     void takesAboutTheSlowerCall() {
@@ -131,6 +140,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({3, 5, 6})
     @Order(4)
     @DisplayName("a failing order service fails the dashboard at once, naming it, and cancels the profile call")
     void orderFailureCancelsTheProfileCall() {
@@ -154,6 +164,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({3, 5, 6})
     @Order(5)
     @DisplayName("a failing profile service fails the dashboard at once, naming it, and cancels the order call")
     void profileFailureCancelsTheOrderCall() {
@@ -177,6 +188,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({4, 5, 6})
     @Order(6)
     @DisplayName("with a 100 ms timeout and a profile call that would take 10 s, it throws TimeoutException well"
             + " within 1 s, and the profile call has ended, interrupted, by then")
@@ -233,6 +245,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({4, 5})
     @Order(7)
     @DisplayName("the timeout covers the whole operation, not each call")
     void timeoutCoversTheWholeOperation() {
@@ -269,6 +282,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(4)
     @Order(8)
     @DisplayName("a timeout names the service still missing: TimeoutException(\"… waiting for the order service\")")
     void timeoutNamesTheMissingService() {
@@ -292,6 +306,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({5, 6})
     @Order(9)
     @DisplayName("an interrupted caller gets InterruptedException, and both calls have ended, interrupted")
     void callerInterruptCancelsBothCalls() {
@@ -312,6 +327,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(7)
     @Order(10)
     @DisplayName("success is logged at INFO with the line, and nothing at ERROR")
     void logsSuccessAtInfo() {
@@ -323,6 +339,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(7)
     @Order(11)
     @DisplayName("a failure is logged at ERROR with its exception")
     void logsFailureAtError() {
@@ -340,6 +357,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(7)
     @Order(12)
     @DisplayName("a timeout is logged at ERROR with its TimeoutException")
     void logsTimeoutAtError() {
@@ -355,6 +373,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(8)
     @Order(13)
     @DisplayName("invalid options fail at construction, with a message that names what is wrong")
     void validatesOptions() {
@@ -393,6 +412,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks({4, 8})
     @Order(14)
     @DisplayName("without options it applies the defaults: a 1 s timeout, and a System.Logger named after the class")
     void appliesTheDefaults() {
@@ -415,6 +435,7 @@ class DashboardAggregatorTest {
     }
 
     @Test
+    @Checks(8)
     @Order(15)
     @DisplayName("options apply in order: a later option overrides an earlier one")
     void laterOptionsWin() {
@@ -429,5 +450,229 @@ class DashboardAggregatorTest {
                 .isSameAs(logger);
         assertThat(DashboardAggregator.create(profiles, orders, withLogger(other)).timeout())
                 .as("withLogger alone leaves the default timeout").isEqualTo(DashboardAggregator.DEFAULT_TIMEOUT);
+    }
+
+    @Test
+    @Checks({6, 10})
+    @Order(16)
+    @DisplayName("one aggregator, calls one after another: a success, a timeout, a success again (each call has a"
+            + " deadline of its own)")
+    void callsInARow() {
+        Duration timeout = Duration.ofMillis(300);
+        var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
+
+        assertThat(start(dashboard, 2).awaitWithin(DEADLINE).returned()).as("the first call").isEqualTo(LINE);
+        Gate late = Gate.closed("the profile answers (after the second call's timeout)");
+        profiles.byDefault(Reply.when(late));
+        assertThat(start(dashboard, 2).awaitWithin(DEADLINE).threw(TimeoutException.class))
+                .as("the second call, whose profile never answers in time; %s", KATA.hint(2))
+                .isInstanceOf(TimeoutException.class);
+        Gate answers = Gate.closed("the profile answers (once the third call waits for it)");
+        profiles.byDefault(Reply.when(answers));
+        var thirdCall = start(dashboard, 2);
+        thirdCall.awaitInFlight(log, 1, DEADLINE);
+        answers.open();
+        Outcome<String> third = thirdCall.awaitWithin(DEADLINE);
+
+        assertThat(third.thrown()).as("the third call on the same aggregator, after the second one timed out; its"
+                + " profile answers as soon as it is asked: each call counts its own %d ms from its own start, and"
+                + " leaves nothing (an executor, a deadline, a result) for the next one%n%s%s", timeout.toMillis(),
+                log.timeline(), KATA.hint(2)).isNull();
+        assertThat(third.value()).as("the third call's line").isEqualTo(LINE);
+    }
+
+    @Test
+    @Checks({2, 10})
+    @Order(17)
+    @DisplayName("one aggregator, two calls at once: both run, and one's failure never touches the other's calls")
+    void twoCallsAtOnce() {
+        long other = USER + 1;
+        Gate fail = Gate.closed("profile(" + USER + ") fails");
+        Gate otherAnswers = Gate.closed("profile(" + other + ") answers");
+        Gate ordersAnswer = Gate.closed("the orders answer");
+        profiles.on(USER, Reply.when(fail).failing()).on(other, Reply.when(otherAnswers));
+        orders.replying(Reply.when(ordersAnswer));
+        var dashboard = aggregator();
+
+        var failing = start(dashboard, 1);
+        var succeeding = callerStatus.watch(KATA.withHint(1).call("aggregate(" + other + ") at the same time",
+                () -> dashboard.aggregate(other)).showing(log));
+        failing.awaitInFlight(log, 4, DEADLINE);
+        fail.open();
+        assertThat(failing.awaitWithin(DEADLINE).threw(DashboardException.class))
+                .as("aggregate(%d), whose profile call failed", USER).isInstanceOf(DashboardException.class)
+                .hasMessageContaining("profile service");
+        assertThat(log.calls().stream().filter(c -> c.name().endsWith("(" + other + ")")).toList())
+                .as("aggregate(%d)'s calls when aggregate(%d), on the same aggregator, failed: they belong to another"
+                        + " call, and must still be running%n%s%s", other, USER, log.timeline(), KATA.hint(1))
+                .hasSize(2).allMatch(Call::running);
+        otherAnswers.open();
+        ordersAnswer.open();
+
+        assertThat(succeeding.awaitWithin(DEADLINE).returned()).as("aggregate(%d)'s line", other)
+                .isEqualTo("Name: " + FakeProfileService.userFor(other).name() + " | Order: "
+                        + FakeOrderService.orderFor(other));
+    }
+
+    @ParameterizedTest(name = "the {0} service throws {1}")
+    @CsvSource({"profile, RuntimeException", "profile, Error", "order, RuntimeException", "order, Error"})
+    @Checks({3, 5, 11})
+    @Order(18)
+    @DisplayName("a service's unchecked exception or Error fails the dashboard at once, and cancels the other call")
+    void uncheckedFailures(String service, String kind) {
+        Throwable bug = kind.equals("Error") ? new AssertionError("a bug in the " + service + " service (the test"
+                + " planted it)") : new IllegalStateException("a bug in the " + service + " service (the test planted"
+                + " it)");
+        Gate failNow = Gate.closed("the " + service + " service fails");
+        Reply fails = Reply.when(failNow).failingWith(() -> bug);
+        Reply never = Reply.when(Gate.closed("never answers"));
+        boolean profileFails = service.equals("profile");
+        profiles.byDefault(profileFails ? fails : never);
+        orders.replying(profileFails ? never : fails);
+
+        var call = start(aggregator(), 1);
+        call.awaitInFlight(log, 2, DEADLINE);
+        failNow.open();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(bug.getClass());
+
+        boolean named = thrown instanceof DashboardException && thrown.getCause() == bug
+                && thrown.getMessage() != null && thrown.getMessage().contains(service + " service");
+        assertThat(named || (kind.equals("Error") && thrown == bug)).as("the %s service threw %s; aggregate threw %s."
+                + " Expected a DashboardException naming the %s service, with that very exception as its cause%s: a"
+                + " call must catch what its service throws, or the failure is lost with its thread; %s", service, bug,
+                thrown, service, kind.equals("Error") ? " (or the Error itself)" : "", KATA.hint(1)).isTrue();
+        assertEndedInterrupted(log, profileFails ? "latestOrder(" : "profile(", "the " + service + " service failed");
+    }
+
+    @Test
+    @Checks({5, 6, 12})
+    @Order(19)
+    @DisplayName("a caller already interrupted when it calls gets InterruptedException, and no call outlives it")
+    void callerInterruptedBeforeTheCall() {
+        profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
+        orders.replying(Reply.when(Gate.closed("orders never answer")));
+        var dashboard = aggregator();
+
+        Outcome<String> outcome = callerStatus.watch(KATA.withHint(2).call("aggregate(" + USER + ") by an interrupted"
+                + " caller", () -> {
+                    Thread.currentThread().interrupt();
+                    return dashboard.aggregate(USER);
+                }).showing(log)).awaitWithin(DEADLINE);
+
+        assertThat(outcome.threw(InterruptedException.class)).as("aggregate called with its caller's interrupt status"
+                + " already set, services that never answer; %s", KATA.hint(2)).isInstanceOf(InterruptedException.class);
+        assertThat(log.calls()).as("the service calls aggregate started: each must have ended by the time it threw%n%s%s",
+                log.timeline(), KATA.hint(2)).noneMatch(Call::running);
+    }
+
+    @Test
+    @Checks(13)
+    @Order(20)
+    @DisplayName("the first failure is the first in time: the profile call, started first, fails after the orders")
+    void firstFailureInTime() {
+        Gate ordersFail = Gate.closed("the orders fail");
+        Gate profileFails = Gate.closed("the profile fails, late");
+        orders.replying(Reply.when(ordersFail).failing());
+        var late = new LateFailingProfileService(profiles, USER, profileFails);
+        var dashboard = DashboardAggregator.create(late, orders, withTimeout(NO_TIMEOUT_HERE), withLogger(logger));
+
+        var call = start(dashboard, 1);
+        call.awaitFakeCall(log, "latestOrder(", DEADLINE);
+        assertThat(call.watchFor(late::started, DEADLINE)).as("the profile call started%n%s", log.timeline()).isTrue();
+        ordersFail.open();
+        // The orders failed first: aggregate cancels the profile call, which ignores that and then fails too.
+        boolean cancelled = call.watchFor(late::sawInterrupt, DEADLINE);
+        profileFails.open();
+        assertThat(cancelled).as("the order service failed, but aggregate did not interrupt the profile call still in"
+                + " flight (or returned without waiting for it)%n%s%s", log.timeline(), KATA.hint(1)).isTrue();
+        Throwable thrown = call.awaitWithin(DEADLINE).threw(DashboardException.class);
+
+        assertThat(thrown).as("the profile call started first but failed after the order call had failed (and after"
+                + " aggregate cancelled it): the first failure is the one that came first in time; %s", KATA.hint(1))
+                .isInstanceOf(DashboardException.class).hasMessageContaining("order service");
+        assertThat(thrown.getCause()).as("the cause: the order service's very exception")
+                .isSameAs(only(log, "latestOrder(").failure());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"the profile fails, the order call lingers", "the caller is interrupted, the profile"
+            + " call lingers"})
+    @Checks(5)
+    @Order(21)
+    @DisplayName("every cancelled call is waited for, whichever it is and however aggregate ends")
+    void waitsForEveryCancelledCall(String scenario) {
+        Gate release = Gate.closed("the cancelled call may end");
+        boolean orderLingers = scenario.startsWith("the profile fails");
+        Gate profileFails = Gate.closed("the profile fails");
+        profiles.byDefault(orderLingers ? Reply.when(profileFails).failing()
+                : Reply.when(Gate.closed("profile never answers")));
+        orders.replying(Reply.when(Gate.closed("orders never answer")));
+        var lingeringOrders = new LingeringOrderService(orders, release);
+        var lingeringProfiles = new LingeringProfileService(profiles, release);
+        var dashboard = orderLingers
+                ? DashboardAggregator.create(profiles, lingeringOrders, withTimeout(NO_TIMEOUT_HERE), withLogger(logger))
+                : DashboardAggregator.create(lingeringProfiles, orders, withTimeout(NO_TIMEOUT_HERE), withLogger(logger));
+
+        var call = start(dashboard, 2);
+        call.awaitInFlight(log, 2, DEADLINE);
+        if (orderLingers) {
+            profileFails.open();
+            lingeringOrders.awaitLingeringOrDone(call, DEADLINE, () -> "The profile service failed, but aggregate did"
+                    + " not cancel the order call within " + DEADLINE.toMillis() + " ms.\n" + log.timeline()
+                    + KATA.hint(2));
+        } else {
+            call.interrupt();
+            lingeringProfiles.awaitLingeringOrDone(call, DEADLINE, () -> "The caller was interrupted, but aggregate"
+                    + " did not cancel the profile call within " + DEADLINE.toMillis() + " ms.\n" + log.timeline()
+                    + KATA.hint(2));
+        }
+        boolean endedWhileACallRan = call.watchFor(call::isDone, SHORT_LINGER);
+        release.open();
+        Outcome<String> outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(endedWhileACallRan).as("%s: aggregate ended while the call it had cancelled was still running (the"
+                + " test held it back once interrupted). Interrupting a call is not enough: wait until it has"
+                + " ended, whichever call it is and however aggregate ends.%n%s%s", scenario, log.timeline(),
+                KATA.hint(2)).isFalse();
+        assertThat(outcome.threw(orderLingers ? DashboardException.class : InterruptedException.class))
+                .as("%s: what aggregate threw", scenario)
+                .isInstanceOf(orderLingers ? DashboardException.class : InterruptedException.class);
+    }
+
+    @Test
+    @Checks({5, 16})
+    @Order(22)
+    @DisplayName("an interrupt that comes while aggregate waits for the call it cancelled is kept: it still waits"
+            + " for the call, then lets the interrupt through")
+    void interruptWhileWaitingIsKept() {
+        Gate release = Gate.closed("the cancelled profile call may end");
+        Gate ordersFail = Gate.closed("the orders fail");
+        profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
+        orders.replying(Reply.when(ordersFail).failing());
+        var lingering = new LingeringProfileService(profiles, release);
+        var dashboard = DashboardAggregator.create(lingering, orders, withTimeout(NO_TIMEOUT_HERE), withLogger(logger));
+
+        // Not watched by callerStatus: here the caller is interrupted after aggregate decided how it ends,
+        // and keeping that interrupt as the status is one of the right answers.
+        var call = KATA.withHint(2).call("aggregate(" + USER + ")", () -> dashboard.aggregate(USER)).showing(log);
+        call.awaitInFlight(log, 2, DEADLINE);
+        ordersFail.open();
+        lingering.awaitLingeringOrDone(call, DEADLINE, () -> "The order service failed, but aggregate did not cancel"
+                + " the profile call within " + DEADLINE.toMillis() + " ms.\n" + log.timeline() + KATA.hint(2));
+        call.interrupt();
+        boolean endedWhileTheCallRan = call.watchFor(call::isDone, SHORT_LINGER);
+        release.open();
+        Outcome<String> outcome = call.awaitWithin(DEADLINE);
+
+        assertThat(endedWhileTheCallRan).as("aggregate ended while the profile call it had cancelled was still running"
+                + " (it ignores interrupts until the test lets it end), because its caller was interrupted meanwhile:"
+                + " an interrupt is no reason to leave a call behind; keep waiting%n%s%s", log.timeline(), KATA.hint(2))
+                .isFalse();
+        if (!(outcome.thrown() instanceof InterruptedException)) {
+            assertThat(outcome.interruptFlagLeft()).as("the caller was interrupted while aggregate waited for the"
+                    + " profile call it had cancelled, and aggregate %s with the interrupt status clear: the interrupt"
+                    + " was swallowed. Once the call has ended, throw InterruptedException or set the status again; %s",
+                    outcome.thrown() == null ? "returned" : "threw " + outcome.thrown(), KATA.hint(2)).isTrue();
+        }
     }
 }

@@ -10,6 +10,7 @@ import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeOrderService;
 import errgroupkatas.support.FakeProfileService;
@@ -58,6 +59,7 @@ class DashboardDegradeTest {
     }
 
     @Test
+    @Checks(14)
     @Order(1)
     @DisplayName("bonus: when both services answer, the line is the full one")
     void fullLineWhenBothAnswer() {
@@ -65,6 +67,7 @@ class DashboardDegradeTest {
     }
 
     @Test
+    @Checks(14)
     @Order(2)
     @DisplayName("bonus: a failing order service degrades the line to \"Name: user-1 | orders unavailable\","
             + " logged at WARNING")
@@ -83,6 +86,7 @@ class DashboardDegradeTest {
     }
 
     @Test
+    @Checks(14)
     @Order(3)
     @DisplayName("bonus: an order service still silent when the timeout passes degrades the line too, logged at"
             + " WARNING with its TimeoutException, and its call has ended, interrupted")
@@ -101,6 +105,7 @@ class DashboardDegradeTest {
     }
 
     @Test
+    @Checks(15)
     @Order(4)
     @DisplayName("bonus: the profile is essential: its failure still fails the dashboard and cancels the order call")
     void profileFailureStillFails() {
@@ -119,6 +124,7 @@ class DashboardDegradeTest {
     }
 
     @Test
+    @Checks(15)
     @Order(5)
     @DisplayName("bonus: a profile still missing when the timeout passes still throws TimeoutException")
     void lateProfileStillTimesOut() {
@@ -132,6 +138,7 @@ class DashboardDegradeTest {
     }
 
     @Test
+    @Checks(15)
     @Order(6)
     @DisplayName("bonus: otherwise it logs as aggregate does: the line at INFO, a failure at ERROR with its exception")
     void logsLikeAggregate() {
@@ -149,5 +156,24 @@ class DashboardDegradeTest {
                 .as("ERROR entries; expected one carrying the exception (the one thrown, or the service's failure)."
                         + " Logged:%n%s", logger.dump())
                 .singleElement().satisfies(e -> assertThat(e.thrown()).isIn(thrown, failure));
+    }
+
+    @Test
+    @Checks(15)
+    @Order(7)
+    @DisplayName("bonus: an interrupted caller still gets InterruptedException, and both calls have ended, interrupted")
+    void interruptStillThrows() {
+        profiles.byDefault(Reply.when(Gate.closed("profile never answers")));
+        orders.replying(Reply.when(Gate.closed("orders never answer")));
+
+        var call = start(Duration.ofSeconds(10), 2);
+        call.awaitInFlight(log, 2, DEADLINE);
+        call.interrupt();
+
+        assertThat(call.awaitWithin(DEADLINE).threw(InterruptedException.class)).as("what aggregateOrDegrade did when"
+                + " its caller was interrupted: an interrupt is not missing orders; %s", KATA.hint(2))
+                .isInstanceOf(InterruptedException.class);
+        assertEndedInterrupted("profile(", "the caller was interrupted");
+        assertEndedInterrupted("latestOrder(", "the caller was interrupted");
     }
 }

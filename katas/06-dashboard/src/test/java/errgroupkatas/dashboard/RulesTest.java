@@ -2,6 +2,7 @@ package errgroupkatas.dashboard;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.KataRules;
 import errgroupkatas.support.KataRules.KataRule;
 import java.util.stream.Stream;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 
 @Order(3)
 @DisplayName("Kata 06 — rules the code keeps")
+@Checks({7, 9})
 class RulesTest {
 
     /** Kata 06's own rule: everything it reports goes through the logger it was given. */

@@ -31,6 +31,9 @@ import java.util.function.Predicate;
  * var pipeline = new FriendsPipeline(friendService, profileService, 10);
  * List<User> five = pipeline.firstFriends(42, 5, Duration.ofSeconds(1));
  * }</pre>
+ *
+ * <p>Thread-safe: one pipeline serves any number of calls, one after another or at once; each call
+ * has stages of its own.
  */
 public final class FriendsPipeline {
     private final FriendService friends;
@@ -92,6 +95,8 @@ public final class FriendsPipeline {
      *   <li>the friend ids cannot be read: throws {@link FriendsException} whose message contains
      *       {@code "user <userId>"} and whose cause is the very exception the friend service
      *       threw;</li>
+     *   <li>a service threw an unchecked exception or an {@link Error} (a bug): that very throwable
+     *       reaches the caller, as it is or as the cause of a {@link FriendsException};</li>
      *   <li>the sink threw: that very exception reaches the caller;</li>
      *   <li>the calling thread was interrupted: throws {@link InterruptedException};</li>
      *   <li>{@code deadline} passed before the last profile was handed over: throws
@@ -122,6 +127,7 @@ public final class FriendsPipeline {
             });
         }
         stages.start("friend-ids", () -> produce(userId, ids));
+        boolean drained = false;
         try {
             while (true) {
                 long left = deadlineNanos - System.nanoTime();
@@ -133,6 +139,7 @@ public final class FriendsPipeline {
                             + deadline.toMillis() + " ms");
                 }
                 if (next.isEmpty()) {
+                    drained = true;
                     break; // every mapper ended: all friends were listed, or a stage failed
                 }
                 if (!sink.test(next.get())) {
@@ -140,7 +147,13 @@ public final class FriendsPipeline {
                 }
             }
         } finally {
-            stages.cancelAndJoin();
+            if (drained) {
+                // Every mapper ended, so the ids were closed: the producer is ending by itself. Join it
+                // without a cancel, which would take a failure it has not reported yet for an echo.
+                stages.join();
+            } else {
+                stages.cancelAndJoin();
+            }
         }
         stages.throwFirstFailure();
     }
@@ -175,29 +188,30 @@ public final class FriendsPipeline {
     /**
      * The stages of one call: the first failure cancels them all; cancelling interrupts them; the
      * call joins them before it returns. A small errgroup, kept local to this kata. Every stage is
-     * started before any of them can fail (see {@code forEachFriend}), so a cancel never misses a
-     * stage that was still being started.
+     * registered before it starts, and started before any of them can fail (see {@code
+     * forEachFriend}), so a cancel never misses a stage, even one a slow caller has just started.
      */
     private static final class Stages {
         private final List<Thread> threads = new ArrayList<>();
         private final Object lock = new Object();
         private boolean cancelled;
-        private Exception firstFailure;
+        private Throwable firstFailure;
 
         void start(String name, Stage stage) {
-            Thread t = Thread.ofVirtual().name(name).start(() -> {
+            Thread t = Thread.ofVirtual().name(name).unstarted(() -> {
                 try {
                     stage.run();
-                } catch (Exception e) {
+                } catch (Throwable e) { // anything: an Error from a service is a failure too, never lost
                     fail(e);
                 }
             });
             synchronized (lock) {
-                threads.add(t);
+                threads.add(t); // before it starts: a failure it causes at once must find every stage to cancel
             }
+            t.start();
         }
 
-        private void fail(Exception e) {
+        private void fail(Throwable e) {
             synchronized (lock) {
                 if (cancelled) {
                     return; // cancelled already: this is the cancellation's echo, or comes too late
@@ -213,6 +227,10 @@ public final class FriendsPipeline {
                 cancelled = true;
             }
             interruptAll();
+            join();
+        }
+
+        void join() {
             List<Thread> started;
             synchronized (lock) {
                 started = List.copyOf(threads);
@@ -242,7 +260,7 @@ public final class FriendsPipeline {
         }
 
         void throwFirstFailure() throws FriendsException, InterruptedException {
-            Exception e;
+            Throwable e;
             synchronized (lock) {
                 e = firstFailure;
             }
@@ -251,6 +269,7 @@ public final class FriendsPipeline {
                 case FriendsException fe -> throw fe;
                 case InterruptedException ie -> throw ie;
                 case RuntimeException re -> throw re;
+                case Error err -> throw err;
                 default -> throw new IllegalStateException("a stage failed unexpectedly", e);
             }
         }

@@ -103,7 +103,9 @@ public final class DashboardAggregator {
      * <ul>
      *   <li>A service fails: at once, without waiting for the other call, throws
      *       {@link DashboardException} whose message names the service ({@code "profile service"}
-     *       or {@code "order service"}) and whose cause is the very exception that service threw.</li>
+     *       or {@code "order service"}) and whose cause is the very exception that service threw
+     *       (a {@code ServiceException}, or an unchecked exception: a bug; an {@link Error} may also
+     *       reach the caller as it is). The first failure is the first in time.</li>
      *   <li>The timeout passes: the timeout covers the whole operation, from the moment this method
      *       is called, not each call; throws {@link TimeoutException} whose message names the service
      *       still missing ({@code "profile service"} or {@code "order service"}).</li>
@@ -209,7 +211,7 @@ public final class DashboardAggregator {
         return () -> {
             try {
                 return body.call();
-            } catch (ServiceException | RuntimeException e) {
+            } catch (ServiceException | RuntimeException | Error e) { // anything the service throws names it
                 throw new DashboardException("the " + service + " failed for user " + userId, e);
             }
         };

@@ -126,6 +126,7 @@ public final class FriendsPipeline {
             });
         }
         stages.start("friend-ids", () -> produce(userId, ids));
+        boolean drained = false;
         try {
             while (true) {
                 long left = deadlineNanos - System.nanoTime();
@@ -137,6 +138,7 @@ public final class FriendsPipeline {
                             + deadline.toMillis() + " ms");
                 }
                 if (next.isEmpty()) {
+                    drained = true;
                     break; // every mapper ended: all friends were listed, or a stage failed
                 }
                 Stall.stall(); // ALTERNATIVE: between a receive and the sink
@@ -145,7 +147,13 @@ public final class FriendsPipeline {
                 }
             }
         } finally {
-            stages.cancelAndJoin();
+            if (drained) {
+                // Every mapper ended, so the ids were closed: the producer is ending by itself. Join it
+                // without a cancel, which would take a failure it has not reported yet for an echo.
+                stages.join();
+            } else {
+                stages.cancelAndJoin();
+            }
         }
         stages.throwFirstFailure();
     }
@@ -181,29 +189,30 @@ public final class FriendsPipeline {
     /**
      * The stages of one call: the first failure cancels them all; cancelling interrupts them; the
      * call joins them before it returns. A small errgroup, kept local to this kata. Every stage is
-     * started before any of them can fail (see {@code forEachFriend}), so a cancel never misses a
-     * stage that was still being started.
+     * registered before it starts, and started before any of them can fail (see {@code
+     * forEachFriend}), so a cancel never misses a stage, even one a slow caller has just started.
      */
     private static final class Stages {
         private final List<Thread> threads = new ArrayList<>();
         private final Object lock = new Object();
         private boolean cancelled;
-        private Exception firstFailure;
+        private Throwable firstFailure;
 
         void start(String name, Stage stage) {
-            Thread t = Thread.ofVirtual().name(name).start(() -> {
+            Thread t = Thread.ofVirtual().name(name).unstarted(() -> {
                 try {
                     stage.run();
-                } catch (Exception e) {
+                } catch (Throwable e) { // anything: an Error from a service is a failure too, never lost
                     fail(e);
                 }
             });
             synchronized (lock) {
-                threads.add(t);
+                threads.add(t); // before it starts: a failure it causes at once must find every stage to cancel
             }
+            t.start();
         }
 
-        private void fail(Exception e) {
+        private void fail(Throwable e) {
             synchronized (lock) {
                 if (cancelled) {
                     return; // cancelled already: this is the cancellation's echo, or comes too late
@@ -219,6 +228,10 @@ public final class FriendsPipeline {
                 cancelled = true;
             }
             interruptAll();
+            join();
+        }
+
+        void join() {
             List<Thread> started;
             synchronized (lock) {
                 started = List.copyOf(threads);
@@ -248,7 +261,7 @@ public final class FriendsPipeline {
         }
 
         void throwFirstFailure() throws FriendsException, InterruptedException {
-            Exception e;
+            Throwable e;
             synchronized (lock) {
                 e = firstFailure;
             }
@@ -257,6 +270,7 @@ public final class FriendsPipeline {
                 case FriendsException fe -> throw fe;
                 case InterruptedException ie -> throw ie;
                 case RuntimeException re -> throw re;
+                case Error err -> throw err;
                 default -> throw new IllegalStateException("a stage failed unexpectedly", e);
             }
         }

@@ -213,7 +213,7 @@ public final class DashboardAggregator {
                 String text = body.call();
                 Stall.stall(); // ALTERNATIVE: and slow to hand its answer over
                 return text;
-            } catch (ServiceException | RuntimeException e) {
+            } catch (ServiceException | RuntimeException | Error e) { // anything the service throws names it
                 throw new DashboardException("the " + service + " failed for user " + userId, e);
             }
         };
