@@ -193,6 +193,25 @@ class DashboardAggregatorTest {
     @DisplayName("with a 100 ms timeout and a profile call that would take 10 s, it throws TimeoutException well"
             + " within 1 s, and the profile call has ended, interrupted, by then")
     void meetsTheDeadline() {
+        // The lesson needs the profile call in flight when the 100 ms pass. On a machine loaded enough, the
+        // call's thread may not even have started by then: a correct aggregate then throws TimeoutException
+        // with no call to interrupt, and that attempt shows nothing either way. So such an attempt is run
+        // again with fresh fakes, up to three times; the third is judged whatever happened.
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            CallLog log = attempt == 1 ? this.log : new CallLog();
+            if (meetsTheDeadlineOnce(log, attempt == 1 ? profiles : new FakeProfileService(log),
+                    attempt == 1 ? orders : new FakeOrderService(log), attempt == 3)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * One attempt of {@link #meetsTheDeadline}: false, having asserted nothing, when the profile call never
+     * started before aggregate ended and {@code judgeAnyway} is false.
+     */
+    private boolean meetsTheDeadlineOnce(CallLog log, FakeProfileService profiles, FakeOrderService orders,
+            boolean judgeAnyway) {
         Duration timeout = Duration.ofMillis(100);
         Duration wellWithin = timeout.multipliedBy(10);
         profiles.byDefault(Reply.after(TEN_SECONDS));
@@ -201,7 +220,8 @@ class DashboardAggregatorTest {
         var lingering = new LingeringProfileService(profiles, release);
         var dashboard = DashboardAggregator.create(lingering, orders, withTimeout(timeout), withLogger(logger));
 
-        var call = start(dashboard, 2);
+        var call = callerStatus.watch(KATA.withHint(2).call("aggregate(" + USER + ")", () -> dashboard.aggregate(USER))
+                .showing(log));
         lingering.awaitLingeringOrDone(call, DEADLINE, () -> "aggregate's 100 ms timeout passed "
                 + DEADLINE.toMillis() + " ms ago, but the profile call was neither interrupted nor did aggregate"
                 + " return.\n" + log.timeline() + KATA.hint(2));
@@ -213,6 +233,9 @@ class DashboardAggregatorTest {
         long releasedAt = System.nanoTime();
         release.open();
         Outcome<String> outcome = call.awaitWithin(DEADLINE);
+        if (log.calls("profile(").isEmpty() && !judgeAnyway) {
+            return false;
+        }
 
         assertThat(outcome.threw(TimeoutException.class)).as("what aggregate did when its 100 ms passed; %s", KATA.hint(2))
                 .isInstanceOf(TimeoutException.class);
@@ -242,6 +265,7 @@ class DashboardAggregatorTest {
         assertThat(log.calls("latestOrder(")).as("the order call, which answers at once, when aggregate threw: it"
                 + " must have ended (returned, or cancelled if it was still in flight at the deadline)%n%s%s",
                 log.timeline(), KATA.hint(2)).hasSizeLessThanOrEqualTo(1).noneMatch(Call::running);
+        return true;
     }
 
     @Test
