@@ -3,6 +3,7 @@ package errgroupkatas.errgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.support.Call;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
@@ -92,6 +93,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks(2)
     @Order(1)
     @DisplayName("a group without tasks: await() returns at once")
     void zeroTasks() {
@@ -101,6 +103,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({1, 2})
     @Order(2)
     @DisplayName("go() runs every task at once, each on its own virtual thread; await() returns when all have ended")
     void runsEveryTaskAtOnce() {
@@ -136,6 +139,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({3, 5})
     @Order(3)
     @DisplayName("await() reports the first failure: the very exception the task threw, as the cause")
     void firstFailureIsTheCause() {
@@ -152,6 +156,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks(4)
     @Order(4)
     @DisplayName("fails fast: the first failure interrupts every other task while its gate is still closed")
     void firstFailureCancelsTheOthers() {
@@ -171,6 +176,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({4, 21})
     @Order(5)
     @DisplayName("a task can see that the group is cancelled, and why: Go's ctx.Done() and context.Cause(ctx)")
     void tasksSeeTheCancellationCause() {
@@ -205,6 +211,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({3, 5, 11, 22})
     @Order(6)
     @DisplayName("the first failure is sticky: later failures are suppressed on it, the cancellation's interrupts are not reported")
     void laterFailuresAreSuppressed() {
@@ -242,6 +249,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({1, 3})
     @Order(7)
     @DisplayName("every kind of exception is a failure: checked, RuntimeException, and Error (Go's panic)")
     void everyKindOfExceptionIsAFailure() {
@@ -270,6 +278,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks(5)
     @Order(8)
     @DisplayName("an InterruptedException the group did not cause is a failure like any other")
     void foreignInterruptIsAFailure() {
@@ -285,6 +294,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks(6)
     @Order(9)
     @DisplayName("an interrupted await() cancels the group: every task is interrupted and has ended, then await() throws InterruptedException")
     void interruptedAwaitCancelsTheGroup() {
@@ -316,6 +326,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({2, 5})
     @Order(10)
     @DisplayName("await() waits for every task to end, also the interrupted ones that still clean up")
     void awaitWaitsForTheCleanup() {
@@ -351,6 +362,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks(6)
     @Order(11)
     @DisplayName("interrupted again while the tasks stop, await() still waits for every task, then throws the InterruptedException that cancelled the group")
     void awaitInterruptedAgainStillWaits() {
@@ -390,6 +402,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({7, 21})
     @Order(12)
     @DisplayName("after await() returns, the group is cancelled with the cause \"group finished\", as Go's ctx is after Wait")
     void cancelledAfterAwait() {
@@ -404,6 +417,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({8, 11})
     @Order(13)
     @DisplayName("go() on a cancelled group does not start the task, and await() reports why: a group that dropped work never reports success")
     void goOnACancelledGroupStartsNothing() {
@@ -434,6 +448,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks(9)
     @Order(14)
     @DisplayName("a task may add tasks to its own group: await() waits for those too")
     void tasksMayAddTasks() {
@@ -457,6 +472,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({5, 10})
     @Order(15)
     @DisplayName("groups nest: cancelling the outer group cancels an inner group's tasks")
     void groupsNest() {
@@ -481,6 +497,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({6, 11})
     @Order(16)
     @DisplayName("an interrupted await() keeps the interrupt to itself: a later await() that nobody interrupts reports the failure")
     void interruptStaysWithItsAwait() {
@@ -526,6 +543,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks({6, 11})
     @Order(17)
     @DisplayName("a group whose await() was interrupted never reports success: a later await() throws ExecutionException whose cause is that interrupt")
     void interruptedGroupNeverReportsSuccess() {
@@ -548,6 +566,7 @@ class ErrGroupTest {
     }
 
     @Test
+    @Checks(12)
     @Order(18)
     @DisplayName("a long-lived group forgets the threads of tasks that have ended, and only those: 1 000 tasks later, it no longer holds the first task's thread, and await() still waits for the tasks that run")
     void forgetsEndedThreads() {

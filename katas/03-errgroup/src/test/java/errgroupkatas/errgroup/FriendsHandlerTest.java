@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import errgroupkatas.story.FriendsException;
 import errgroupkatas.story.User;
 import errgroupkatas.support.Call;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.CallLog;
 import errgroupkatas.support.FakeFriendService;
 import errgroupkatas.support.FakeProfileService;
@@ -65,6 +66,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks({13, 20})
     @Order(1)
     @DisplayName("returns every friend's profile, each once")
     void returnsEveryFriend() {
@@ -79,6 +81,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks(13)
     @Order(2)
     @DisplayName("a user without friends gets an empty list")
     void noFriends() {
@@ -89,6 +92,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks({13, 25})
     @Order(3)
     @DisplayName("looks profiles up in parallel: " + MAPPERS + " at once while ids still arrive, never more")
     void looksUpInParallel() {
@@ -113,6 +117,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks({13, 15})
     @Order(4)
     @DisplayName("needs at least one mapper: new FriendsHandler(…, 0) throws IllegalArgumentException, and 1 mapper returns every friend")
     void needsAtLeastOneMapper() {
@@ -141,6 +146,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks(16)
     @Order(5)
     @DisplayName("a failed lookup is an error that names the friend (the Go original names the user) and keeps the cause")
     void failedLookupNamesTheFriend() {
@@ -157,6 +163,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks({16, 18})
     @Order(6)
     @DisplayName("a failed friend-id cursor is an error that names the user, and it stops the lookups in flight")
     void failedCursorNamesTheUser() {
@@ -178,6 +185,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks({16, 18, 20})
     @Order(7)
     @DisplayName("fails fast: one failed lookup ends the call while the other lookups' gates are still closed, and interrupts them")
     void failsFast() {
@@ -201,6 +209,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks({18, 20})
     @Order(8)
     @DisplayName("no call starts after the failure, and the producer's read in flight is interrupted too")
     void noCallAfterTheFailure() {
@@ -235,6 +244,7 @@ class FriendsHandlerTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    @Checks({17, 18})
     @EnumSource(Unchecked.class)
     @Order(9)
     @DisplayName("a service's unchecked exception (a RuntimeException, an Error: Go's panic) fails fast too, and friendsOf throws it as it is")
@@ -262,6 +272,7 @@ class FriendsHandlerTest {
     }
 
     @Test
+    @Checks({19, 20})
     @Order(10)
     @DisplayName("an interrupted caller cancels everything: every call in flight is interrupted, none starts after, and friendsOf throws InterruptedException")
     void interruptCancelsEverything() {
