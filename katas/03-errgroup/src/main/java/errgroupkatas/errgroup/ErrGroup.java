@@ -94,8 +94,9 @@ public final class ErrGroup {
     /**
      * Blocks until every task has returned and its thread has ended, then reports the first
      * failure, or what else cancelled the group. Returns normally only if every task given to
-     * {@link #go} ran and returned normally and nothing cancelled the group before (also when there
-     * were no tasks). Afterwards the group is cancelled (after a success, its cause is a
+     * {@link #go} ran and returned normally and no failure or interrupt cancelled the group (also
+     * when there were no tasks, and again after an earlier {@code await()} returned normally).
+     * Afterwards the group is cancelled (after a success, its cause is a
      * {@link CancellationException} {@code "group finished"}).
      *
      * @throws ExecutionException   the group lost work: {@link ExecutionException#getCause()} is

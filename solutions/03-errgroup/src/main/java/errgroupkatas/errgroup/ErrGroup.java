@@ -153,7 +153,8 @@ public final class ErrGroup {
     /**
      * Blocks until every task has returned and its thread has ended, then reports the first
      * failure, or what else cancelled the group. Returns normally only if every task given to
-     * {@link #go} ran and returned normally, and nothing cancelled the group before that.
+     * {@link #go} ran and returned normally, and no failure or interrupt cancelled the group (also
+     * again after an earlier {@code await()} returned normally).
      *
      * @throws ExecutionException   the group lost work: its cause is {@link #cancellationCause()},
      *                              the very object (the first failure; or the interrupt that
