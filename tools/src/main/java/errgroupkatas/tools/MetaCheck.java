@@ -49,7 +49,7 @@ public final class MetaCheck {
     private final Path root;
     private final List<String> problems = new ArrayList<>();
     private int katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnSolutions, failOnStubs, mistakes,
-            rejected, alternatives, accepted;
+            rejected, alternatives, accepted, rules;
     /** Per kata, in kata order: the reference solution's tests and the sum of their times. */
     private final Map<String, SolutionTime> solutionTimes = new TreeMap<>();
 
@@ -80,7 +80,8 @@ public final class MetaCheck {
 
     /** One kata's variants, compiled and ready to run, and what could not be compiled. */
     private record KataCheck(String kata, List<ForkedKataRun.Variant> variants, Map<String, String> compileErrors,
-            Set<String> alternatives, Map<String, Set<String>> caughtBy) {
+            Set<String> alternatives, Map<String, Set<String>> caughtBy, Map<String, Set<Integer>> breaks,
+            KataContract contract) {
     }
 
     /** A kata's check and its outcomes. */
@@ -130,15 +131,17 @@ public final class MetaCheck {
     private KataCheck prepare(String id, Path kata) throws IOException {
         Path work = kata.resolve("target/meta-check");
         Path solutionClasses = kata.resolve("target/classes");
+        Path solutionSources = root.resolve("solutions").resolve(id).resolve("src/main/java");
         List<ForkedKataRun.Variant> variants = new ArrayList<>();
         Map<String, String> errors = new LinkedHashMap<>();
         Map<String, Set<String>> caughtBy = new LinkedHashMap<>();
+        Map<String, Set<Integer>> breaks = new LinkedHashMap<>();
         // The solution runs first, before any mistake can leave a thread behind in the shared JVM.
         variants.add(new ForkedKataRun.Variant(SOLUTION, List.of(solutionClasses), List.of()));
         // Then the alternatives, correct too: every test runs (an empty list of tests).
         Set<String> alternatives = new TreeSet<>();
-        for (Path a : subdirectories(root.resolve("solutions").resolve(id).resolve("alternatives"))) {
-            alternatives.add(a.getFileName().toString());
+        for (PlantedVariant a : planted(id, "alternatives", solutionSources)) {
+            alternatives.add(a.name());
             addOverlay(id + " alternative", a, List.of(), kata, variants, errors);
         }
         try {
@@ -148,30 +151,52 @@ public final class MetaCheck {
         } catch (IllegalStateException e) {
             errors.put("stub", e.getMessage());
         }
-        for (Path m : subdirectories(root.resolve("solutions").resolve(id).resolve("mistakes"))) {
-            String name = m.getFileName().toString();
-            if (alternatives.contains(name)) {
-                problems.add(id + ": " + name + " is both an alternative and a mistake: rename one");
+        for (PlantedVariant m : planted(id, "mistakes", solutionSources)) {
+            if (alternatives.contains(m.name())) {
+                problems.add(id + ": " + m.name() + " is both an alternative and a mistake: rename one");
                 continue;
             }
-            Set<String> names = caughtBy(m);
-            caughtBy.put(name, names);
-            addOverlay(id + " mistake", m, List.copyOf(new TreeSet<>(names)), kata, variants, errors);
+            caughtBy.put(m.name(), m.caughtBy());
+            breaks.put(m.name(), m.breaks());
+            addOverlay(id + " mistake", m, List.copyOf(m.caughtBy()), kata, variants, errors);
         }
-        return new KataCheck(id, variants, errors, alternatives, caughtBy);
+        return new KataCheck(id, variants, errors, alternatives, caughtBy, breaks, KataContract.read(kata));
     }
 
     /**
-     * Compiles the variant in {@code dir} (its files over the solution's classes) and adds it to
+     * The kata's mistakes or alternatives ({@code kind}), each a {@code <name>.patch} applied to the
+     * solution's sources. A patch that does not apply, or a variant still kept as a folder of whole
+     * files, is a problem of the check.
+     */
+    private List<PlantedVariant> planted(String id, String kind, Path solutionSources) throws IOException {
+        Path dir = root.resolve("solutions").resolve(id).resolve(kind);
+        List<PlantedVariant> variants = new ArrayList<>();
+        for (Path folder : subdirectories(dir)) { // TRANSITION: the old format, until every variant is a patch
+            variants.add(PlantedVariant.fromFolder(folder));
+        }
+        for (Path patch : PlantedVariant.patchesIn(dir)) {
+            try {
+                variants.add(PlantedVariant.load(patch, solutionSources));
+            } catch (IllegalStateException e) {
+                problems.add(id + ": " + e.getMessage());
+                System.out.println("  " + patch.getFileName() + ": DOES NOT APPLY");
+            }
+        }
+        return variants;
+    }
+
+    /**
+     * Writes the variant's files, compiles them over the solution's classes and adds the variant to
      * {@code variants}, to run {@code tests} (empty for all); or records why it does not compile.
      */
-    private static void addOverlay(String kind, Path dir, List<String> tests, Path kata,
+    private static void addOverlay(String kind, PlantedVariant variant, List<String> tests, Path kata,
             List<ForkedKataRun.Variant> variants, Map<String, String> errors) throws IOException {
-        String name = dir.getFileName().toString();
+        String name = variant.name();
         try {
+            Path sources = kata.resolve("target/meta-check").resolve(name + "-src");
+            variant.writeTo(sources);
             Path classes = kata.resolve("target/meta-check").resolve(name + "-classes");
-            ForkedKataRun.compileOver(kind + " " + name, dir.resolve("src/main/java"), kata.resolve("target/classes"),
-                    classes);
+            ForkedKataRun.compileOver(kind + " " + name, sources, kata.resolve("target/classes"), classes);
             variants.add(new ForkedKataRun.Variant(name, List.of(classes), tests));
         } catch (IllegalStateException e) {
             errors.put(name, e.getMessage());
@@ -188,18 +213,6 @@ public final class MetaCheck {
         }
     }
 
-    private static Set<String> caughtBy(Path mistake) throws IOException {
-        Path readme = mistake.resolve("README.md");
-        if (!Files.exists(readme)) {
-            return Set.of();
-        }
-        return Files.readAllLines(readme).stream()
-                .filter(l -> l.toLowerCase(Locale.ROOT).startsWith("caught-by:"))
-                .flatMap(l -> Arrays.stream(l.substring("caught-by:".length()).split(",")))
-                .map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
-    }
-
     private void report(Checked c) {
         String kata = c.check().kata();
         System.out.printf(Locale.ROOT, "meta-check %s (%.1f s):%n", kata, c.elapsed().toMillis() / 1000.0);
@@ -212,6 +225,7 @@ public final class MetaCheck {
                 mistakes++;
             }
         });
+        Set<String> rejectedMistakes = new TreeSet<>();
         c.outcomes().forEach((variant, outcome) -> {
             if (variant.equals(SOLUTION)) {
                 checkSolution(kata, outcome);
@@ -219,10 +233,80 @@ public final class MetaCheck {
                 checkStub(kata, outcome);
             } else if (c.check().alternatives().contains(variant)) {
                 checkAlternative(kata, variant, outcome);
-            } else {
-                checkMistake(kata, variant, c.check().caughtBy().get(variant), outcome);
+            } else if (checkMistake(kata, variant, c.check().caughtBy().get(variant), outcome)) {
+                rejectedMistakes.add(variant);
             }
         });
+        ForkedKataRun.Outcome solution = c.outcomes().get(SOLUTION);
+        checkContract(kata, c.check(), solution == null ? List.of() : solution.results().results(), rejectedMistakes);
+    }
+
+    /**
+     * The kata's contract as data ({@link KataContract}): prints rule → tests → rejected mistakes,
+     * and records a problem for a test that names no rule or one the README lacks, a mistake whose
+     * {@code breaks:} line is missing or names no rule of the README, and a rule that has no test
+     * or no rejected mistake that breaks it.
+     */
+    private void checkContract(String kata, KataCheck check, List<TestResult> results, Set<String> rejectedMistakes) {
+        KataContract contract = check.contract();
+        if (contract.rules().isEmpty()) {
+            problems.add(kata + ": its README has no numbered rules under \"## The rules\"");
+            return;
+        }
+        Map<Integer, Set<String>> testsOf = new TreeMap<>();
+        Map<Integer, Set<String>> mistakesOf = new TreeMap<>();
+        contract.rules().keySet().forEach(r -> {
+            testsOf.put(r, new TreeSet<>());
+            mistakesOf.put(r, new TreeSet<>());
+        });
+        Set<String> seen = new TreeSet<>();
+        for (TestResult r : results) {
+            String test = r.key().contains("[") ? r.key().substring(0, r.key().indexOf('[')) : r.key();
+            if (!seen.add(test)) {
+                continue;
+            }
+            var rules = contract.rulesOf(r.key());
+            if (rules.isEmpty() || rules.get().isEmpty()) {
+                problems.add(kata + ": " + test + " names no rule: put @Checks({...}) with the README rules it checks on it");
+                continue;
+            }
+            for (int rule : rules.get()) {
+                if (testsOf.containsKey(rule)) {
+                    testsOf.get(rule).add(test);
+                } else {
+                    problems.add(kata + ": " + test + " names rule " + (rule < 0 ? "(not a number)" : rule)
+                            + ", which the README does not have");
+                }
+            }
+        }
+        check.breaks().forEach((mistake, rules) -> {
+            if (rules.isEmpty()) {
+                problems.add("mistake " + kata + "/" + mistake + " has no breaks: line: name the README rules it breaks");
+            }
+            for (int rule : rules) {
+                if (!mistakesOf.containsKey(rule)) {
+                    problems.add("mistake " + kata + "/" + mistake + " breaks rule " + (rule < 0 ? "(not a number)" : rule)
+                            + ", which the README does not have");
+                } else if (rejectedMistakes.contains(mistake)) {
+                    mistakesOf.get(rule).add(mistake);
+                }
+            }
+        });
+        System.out.printf(Locale.ROOT, "  contract: %d rules%n", contract.rules().size());
+        for (int rule : contract.rules().keySet()) {
+            Set<String> tests = testsOf.get(rule);
+            Set<String> mistakes = mistakesOf.get(rule);
+            System.out.printf(Locale.ROOT, "    rule %2d  %s%n", rule, contract.ruleText(rule, 90));
+            System.out.println("             tests: " + (tests.isEmpty() ? "NONE" : String.join(", ", tests)));
+            System.out.println("             rejected mistakes: " + (mistakes.isEmpty() ? "NONE" : String.join(", ", mistakes)));
+            if (tests.isEmpty()) {
+                problems.add(kata + ": rule " + rule + " has no test: put @Checks(" + rule + ") on the tests that check it, or write one");
+            }
+            if (mistakes.isEmpty()) {
+                problems.add(kata + ": rule " + rule + " has no rejected mistake that breaks it: plant one (breaks: " + rule + ")");
+            }
+        }
+        rules += contract.rules().size();
     }
 
     private void checkSolution(String kata, ForkedKataRun.Outcome o) {
@@ -298,13 +382,14 @@ public final class MetaCheck {
                 behaviour.size() - passing.size(), behaviour.size(), rules);
     }
 
-    private void checkMistake(String kata, String name, Set<String> caughtBy, ForkedKataRun.Outcome o) {
+    /** Whether the mistake was rejected as its {@code caught-by:} line says. */
+    private boolean checkMistake(String kata, String name, Set<String> caughtBy, ForkedKataRun.Outcome o) {
         String id = kata + "/" + name;
         mistakes++;
         if (caughtBy.isEmpty()) {
             problems.add("mistake " + id + " has no caught-by line in its README.md: name the tests that reject it");
             System.out.println("  mistake " + name + ": NO caught-by LINE");
-            return;
+            return false;
         }
         List<TestResult> results = o.results().results();
         List<String> unknown = caughtBy.stream().sorted()
@@ -318,6 +403,7 @@ public final class MetaCheck {
         if (unknown.isEmpty() && passed.isEmpty()) {
             rejected++;
             System.out.println("  mistake " + name + ": rejected by " + String.join(", ", new TreeSet<>(caughtBy)) + crash);
+            return true;
         } else if (!passed.isEmpty()) {
             problems.add("mistake " + id + " passes " + passed + ", which its README says catch it" + crash);
             System.out.println("  mistake " + name + ": NOT CAUGHT by " + passed + crash);
@@ -325,6 +411,7 @@ public final class MetaCheck {
             problems.add("mistake " + id + ": its caught-by line names " + unknown + ", which did not run" + crash);
             System.out.println("  mistake " + name + ": " + unknown + " DID NOT RUN" + crash);
         }
+        return false;
     }
 
     private void printSummary(Duration elapsed) {
@@ -334,6 +421,7 @@ public final class MetaCheck {
                 katas, tests, behaviourTests, ruleTests, passOnSolutions, failOnStubs, behaviourTests);
         System.out.printf(Locale.ROOT, "alternatives: %d, accepted: %d%n", alternatives, accepted);
         System.out.printf(Locale.ROOT, "mistakes: %d, rejected: %d%n", mistakes, rejected);
+        System.out.printf(Locale.ROOT, "rules: %d (each with a test and a rejected mistake, or a problem below)%n", rules);
         if (passOnSolutions + failOnSolutions != tests) {
             problems.add("the solution runs ran " + (passOnSolutions + failOnSolutions) + " tests, the stub runs "
                     + tests + ": every test must run against both");

@@ -432,12 +432,38 @@ public final class Scoreboard {
                 for (String line : messageLines(t.message(), WIDTH, MESSAGE_LINES)) {
                     out.println("  " + line);
                 }
+                for (String line : wrap(rulesLine(id, t.key()), WIDTH, 2)) {
+                    out.println("  " + line);
+                }
                 int hint = hintNumber(t.message());
                 String hintLine = hint > 0 ? "hint " + hint + ": " + hintCommand(id, hint)
                         : "hints, one at a time: " + hintCommand(id, 0);
                 out.println("  " + hintLine + (t.kind() == Kind.RULE ? " (a rule: the code itself breaks it)" : ""));
                 return new NextStep(t.key() + (hint > 0 ? ", hint " + hint : ""), null);
             }
+        }
+    }
+
+    /**
+     * The README rules the test checks ({@code @Checks}), e.g. "the rule it checks (katas/03-errgroup/README.md,
+     * The rules): 4. The first failure cancels the group: …"; empty when the kata names none or cannot be read.
+     */
+    private String rulesLine(String id, String testKey) {
+        try {
+            KataContract contract = KataContract.read(root.resolve("katas").resolve(id));
+            List<Integer> rules = contract.rulesOf(testKey).orElse(java.util.Set.of()).stream()
+                    .filter(contract.rules()::containsKey).sorted().toList();
+            if (rules.isEmpty()) {
+                return "";
+            }
+            String where = " (katas/" + id + "/README.md, \"The rules\"): ";
+            if (rules.size() == 1) {
+                return "the rule it checks" + where + rules.getFirst() + ". " + contract.ruleText(rules.getFirst(), 120);
+            }
+            return "the rules it checks" + where + rules.stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(", "));
+        } catch (IOException | RuntimeException e) {
+            return ""; // the contract only adds a pointer: never let it break the scoreboard
         }
     }
 

@@ -131,6 +131,45 @@ class ScoreboardTest {
     }
 
     @Test
+    @DisplayName("the next step names the README rule its failing test checks (@Checks), with the rule's first line")
+    void nextStepNamesTheRule() throws Exception {
+        kata("01-a", THIS_RUN, Case.pass("one"));
+        kata("02-b", THIS_RUN, Case.fail("two", "wrong"));
+        kata("03-c", THIS_RUN, Case.fail("one", "not yet"));
+        Path b = root.resolve("katas/02-b");
+        Files.writeString(b.resolve("README.md"), """
+                # B
+
+                ## The rules
+
+                1. Return every friend.
+                2. **Fail fast**: the first failure interrupts every call in flight.
+                """);
+        Files.createDirectories(b.resolve("src/test/java/k"));
+        Files.writeString(b.resolve("src/test/java/k/CodeTest.java"), """
+                package k;
+                class CodeTest {
+                    @Test
+                    @Checks(2)
+                    void two() {
+                    }
+                }
+                """);
+        // older than this run's classes, as sources are (newer ones would read as "does not compile")
+        Files.setLastModifiedTime(b.resolve("src/test/java/k/CodeTest.java"), FileTime.from(SOURCES));
+        Files.setLastModifiedTime(b.resolve("README.md"), FileTime.from(SOURCES));
+        Path compiled = b.resolve("target/test-classes/k/CodeTest.class");
+        Files.createDirectories(compiled.getParent());
+        Files.write(compiled, new byte[0]);
+        Files.setLastModifiedTime(compiled, FileTime.from(THIS_RUN));
+
+        Printed p = scoreboard();
+
+        assertThat(p.text()).contains("Next: 02-b, test CodeTest.two",
+                "  the rule it checks (katas/02-b/README.md, \"The rules\"): 2. Fail fast: the first failure\n  interrupts every call in flight.");
+    }
+
+    @Test
     @DisplayName("a one-kata run that is red names the kata, its failing test, and the next unseen hint")
     void oneKataRed() throws Exception {
         kata("01-a", null);
