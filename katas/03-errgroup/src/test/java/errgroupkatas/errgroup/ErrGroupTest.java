@@ -828,29 +828,30 @@ class ErrGroupTest {
     @DisplayName("net: go() racing the first failure either drops the task or the cancellation interrupts it (hundreds of tiny groups)")
     void goRacingTheFirstFailureNeverStartsUnnoticed() {
         Gate released = Gate.closed("released by the test's cleanup");
-        try {
-            String found = KATA.withHint(2).call("go() racing the first failure, in hundreds of tiny groups", () -> {
-                long end = System.nanoTime() + NET.toNanos();
-                int groups = 0;
-                while (System.nanoTime() - end < 0 && groups < 2_000) {
-                    ErrGroup tiny = new ErrGroup();
-                    tiny.go(() -> {
-                        throw new IllegalStateException("the first failure (the test threw it)");
-                    });
-                    for (int i = 0; i < 20; i++) {
-                        tiny.go(released::pass);
-                    }
-                    groups++;
-                    try {
-                        tiny.await();
-                        return "await() of group " + groups + " returned normally after its first task failed";
-                    } catch (ExecutionException expected) {
-                        // every held task was dropped or interrupted
-                    }
+        var call = KATA.withHint(2).<String>call("go() racing the first failure, in hundreds of tiny groups", () -> {
+            long end = System.nanoTime() + NET.toNanos();
+            int groups = 0;
+            while (System.nanoTime() - end < 0 && groups < 2_000) {
+                ErrGroup tiny = new ErrGroup();
+                tiny.go(() -> {
+                    throw new IllegalStateException("the first failure (the test threw it)");
+                });
+                for (int i = 0; i < 20; i++) {
+                    tiny.go(released::pass);
                 }
-                return "none";
-            }).awaitWithin(DEADLINE).returned();
-            assertThat(found).isEqualTo("none");
+                groups++;
+                try {
+                    tiny.await();
+                    return "await() of group " + groups + " returned normally after its first task failed";
+                } catch (ExecutionException expected) {
+                    // every held task was dropped or interrupted
+                }
+            }
+            return "none";
+        });
+        Outcome<String> outcome;
+        try {
+            outcome = call.awaitWithin(DEADLINE);
         } catch (AssertionError stuck) {
             throw new AssertionError("""
                     A task given to go() while the first failure cancelled the group was neither dropped nor \
@@ -862,6 +863,7 @@ class ErrGroupTest {
         } finally {
             released.open();
         }
+        assertThat(outcome.returned()).as("what the tiny groups' await() did; %s", KATA.hint(2)).isEqualTo("none");
     }
 
     /**
