@@ -69,7 +69,7 @@ import java.util.concurrent.ExecutionException;
  * <p>Thread-safe: tasks and other threads may call any method at the same time, and only
  * {@code await()} ever waits for a task. {@code await()} may be called again, also by two threads
  * at once: each call waits for every task and reports the same (after a success, a later call
- * returns normally again). It interrupts the tasks, never its caller: it never sets the caller's
+ * returns normally again; an interrupted call throws its own {@code InterruptedException}). It interrupts the tasks, never its caller: it never sets the caller's
  * interrupt status, and leaves it clear when it throws {@link InterruptedException}.
  */
 public final class ErrGroup {
