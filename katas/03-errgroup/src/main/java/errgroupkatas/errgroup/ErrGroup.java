@@ -22,7 +22,8 @@ import java.util.concurrent.ExecutionException;
  *
  * <ul>
  *   <li><b>Failures.</b> Anything a task throws is a failure: a checked exception, a
- *       {@link RuntimeException} or an {@link Error} (Go's "panic" case). The first one is
+ *       {@link RuntimeException} or an {@link Error} (Go's "panic" case). The first one (first in
+ *       time, not in the order of {@code go}) is
  *       {@link #await()}'s {@link ExecutionException#getCause() cause}, the very object the task
  *       threw; later real failures are attached to that {@code ExecutionException} as
  *       {@link Throwable#getSuppressed() suppressed}. The {@link InterruptedException}s that the
@@ -57,7 +58,13 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Groups nest: a task may make a group of its own and await it; cancelling the outer group
  * interrupts that task in its {@code await()}, which cancels the inner group. A task may call
- * {@code go} on its own group too. Thread-safe.
+ * {@code go} on its own group too.
+ *
+ * <p>Thread-safe: tasks and other threads may call any method at the same time, and only
+ * {@code await()} ever waits for a task. {@code await()} may be called again, also by two threads
+ * at once: each call waits for every task and reports the same (after a success, a later call
+ * returns normally again; an interrupted call throws its own {@code InterruptedException}). It interrupts the tasks, never its caller: it never sets the caller's
+ * interrupt status, and leaves it clear when it throws {@link InterruptedException}.
  */
 public final class ErrGroup {
 
@@ -87,8 +94,9 @@ public final class ErrGroup {
     /**
      * Blocks until every task has returned and its thread has ended, then reports the first
      * failure, or what else cancelled the group. Returns normally only if every task given to
-     * {@link #go} ran and returned normally and nothing cancelled the group before (also when there
-     * were no tasks). Afterwards the group is cancelled (after a success, its cause is a
+     * {@link #go} ran and returned normally and no failure or interrupt cancelled the group (also
+     * when there were no tasks, and again after an earlier {@code await()} returned normally).
+     * Afterwards the group is cancelled (after a success, its cause is a
      * {@link CancellationException} {@code "group finished"}).
      *
      * @throws ExecutionException   the group lost work: {@link ExecutionException#getCause()} is

@@ -16,6 +16,9 @@ import java.util.Objects;
  * collects the profiles. All of them are tasks of one group: the first failure interrupts the
  * others, so the call fails fast, and nothing keeps running after it returns.
  *
+ * <p>One handler serves any number of calls, one after another or at once (it is a server's
+ * handler): each call has its own group, its own queues and its own result.
+ *
  * <p>Build it on your own {@link ErrGroup} (part A of this kata): make it pass
  * {@code ErrGroupTest} first.
  *
@@ -63,7 +66,8 @@ public final class FriendsHandler {
      *
      * <p>Interruption: if the calling thread is interrupted, every call in flight is interrupted,
      * no further call is made, and once every thread has ended this throws
-     * {@link InterruptedException}.
+     * {@link InterruptedException}. It never sets the caller's interrupt status: when it throws
+     * {@code InterruptedException}, the status is clear.
      */
     public List<User> friendsOf(long userId) throws FriendsException, InterruptedException {
         throw new UnsupportedOperationException(

@@ -6,6 +6,7 @@ import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nam
 import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.KataRules;
 import errgroupkatas.support.KataRules.KataRule;
 import java.util.stream.Stream;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 
 @Order(3)
+@Checks({14, 28})
 @DisplayName("Kata 03 — rules the code keeps")
 class RulesTest {
 

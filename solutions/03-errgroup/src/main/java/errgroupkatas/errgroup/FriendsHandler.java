@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * collects the profiles. All of them are tasks of one group: the first failure interrupts the
  * others, so the call fails fast, and nothing keeps running after it returns.
  *
+ * <p>One handler serves any number of calls, one after another or at once (it is a server's
+ * handler): each call has its own group, its own queues and its own result.
+ *
  * <pre>{@code
  * var handler = new FriendsHandler(friendService, profileService, 10);
  * List<User> friends = handler.friendsOf(42);
@@ -72,7 +75,8 @@ public final class FriendsHandler {
      *
      * <p>Interruption: if the calling thread is interrupted, every call in flight is interrupted,
      * no further call is made, and once every thread has ended this throws
-     * {@link InterruptedException}.
+     * {@link InterruptedException}. It never sets the caller's interrupt status: when it throws
+     * {@code InterruptedException}, the status is clear.
      */
     public List<User> friendsOf(long userId) throws FriendsException, InterruptedException {
         ErrGroup group = new ErrGroup();
