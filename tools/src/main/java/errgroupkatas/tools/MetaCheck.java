@@ -282,10 +282,11 @@ public final class MetaCheck {
      */
     private List<PlantedVariant> planted(String id, String kind, Path solutionSources) throws IOException {
         Path dir = root.resolve("solutions").resolve(id).resolve(kind);
-        List<PlantedVariant> variants = new ArrayList<>();
-        for (Path folder : subdirectories(dir)) { // TRANSITION: the old format, until every variant is a patch
-            variants.add(PlantedVariant.fromFolder(folder));
+        for (Path folder : subdirectories(dir)) {
+            problems.add(id + ": " + kind + "/" + folder.getFileName() + " is a folder of whole files: store it as "
+                    + folder.getFileName() + ".patch, a diff against the solution (docs/authoring-a-kata.md, \"Mistakes\")");
         }
+        List<PlantedVariant> variants = new ArrayList<>();
         for (Path patch : PlantedVariant.patchesIn(dir)) {
             try {
                 variants.add(PlantedVariant.load(patch, solutionSources));
