@@ -172,7 +172,8 @@ public final class MetaCheck {
 
     /**
      * A kata's variants by JVM: "all" runs the solution (first, before any wrong code can leave a thread
-     * behind), the alternatives and the stub; "mistakes-1", "mistakes-2", … at most
+     * behind), the alternatives and the stub, and the mistakes too when there are at most
+     * {@link #MISTAKES_PER_JVM}; else "mistakes-1", "mistakes-2", … at most
      * {@link #MISTAKES_PER_JVM} mistakes (or measured candidates) each, in as even shares as the count allows.
      */
     private Map<String, List<ForkedKataRun.Variant>> batches(KataCheck c) {
@@ -182,6 +183,11 @@ public final class MetaCheck {
         for (ForkedKataRun.Variant v : c.variants()) {
             boolean wrong = measure != null ? !v.name().equals(SOLUTION) : c.caughtBy().containsKey(v.name());
             (wrong ? mistakes : correct).add(v); // -Dmeta.measure: its candidates are wrong solutions too
+        }
+        if (mistakes.size() <= MISTAKES_PER_JVM) { // a JVM's start costs more CPU than a few waits overlapped save
+            correct.addAll(mistakes);
+            batches.put("all", correct);
+            return batches;
         }
         batches.put("all", correct);
         int jvms = (mistakes.size() + MISTAKES_PER_JVM - 1) / MISTAKES_PER_JVM;
