@@ -25,11 +25,15 @@ import java.util.stream.Stream;
  *   <li>every test of every kata passes against the kata's reference solution;</li>
  *   <li>every behaviour test of every kata fails against the kata's stub (a test that passes
  *       against a stub cannot tell a solution from nothing);</li>
- *   <li>every planted mistake under {@code solutions/NN-name/mistakes/<name>/} is rejected: the
- *       tests its README names on a {@code caught-by:} line all fail against the solution with the
- *       mistake's files laid over it. Only those tests run, so the check proves exactly that claim
- *       and stays fast;</li>
- *   <li>every alternative under {@code solutions/NN-name/alternatives/<name>/} passes every test:
+ *   <li>every planted mistake {@code solutions/NN-name/mistakes/<name>.patch} ({@link PlantedVariant}:
+ *       a diff against the solution that must still apply) is rejected: the tests its
+ *       {@code caught-by:} line names all fail against the solution with the patch applied. Only
+ *       those tests run, so the check proves exactly that claim and stays fast. By default a cover
+ *       of the kata's rules runs ({@link #coverOfTheRules}); {@code -Dmeta.mistakes=all} runs
+ *       every mistake;</li>
+ *   <li>the kata's contract ({@link KataContract}): every numbered rule of its README has a test
+ *       that names it ({@code @Checks}) and a rejected mistake that breaks it ({@code breaks:});</li>
+ *   <li>every alternative {@code solutions/NN-name/alternatives/<name>.patch} passes every test:
  *       an alternative is a correct solution written to be awkward for the tests (e.g. a stage
  *       that works on after each hand-over without checking for interrupts, as a thread the
  *       scheduler keeps waiting does), so a test that would reject a correct solution on a bad
@@ -504,7 +508,7 @@ public final class MetaCheck {
                 results.size() - failing.size(), results.size());
         for (TestResult r : failing) {
             problems.add("alternative " + id + ": " + r.key() + " " + r.status().toLowerCase(Locale.ROOT)
-                    + ", but the alternative is a correct solution (see its README.md): the test rejects a"
+                    + ", but the alternative is a correct solution (see its patch's description): the test rejects a"
                     + " correct solution on some schedules; redesign it (gates and ordering, not timing)");
             printFailure(r);
         }
@@ -538,7 +542,7 @@ public final class MetaCheck {
         String id = kata + "/" + name;
         mistakes++;
         if (caughtBy.isEmpty()) {
-            problems.add("mistake " + id + " has no caught-by line in its README.md: name the tests that reject it");
+            problems.add("mistake " + id + " has no caught-by line in its patch's description: name the test that rejects it");
             System.out.println("  mistake " + name + ": NO caught-by LINE");
             return false;
         }
@@ -556,7 +560,7 @@ public final class MetaCheck {
             System.out.println("  mistake " + name + ": rejected by " + String.join(", ", new TreeSet<>(caughtBy)) + crash);
             return true;
         } else if (!passed.isEmpty()) {
-            problems.add("mistake " + id + " passes " + passed + ", which its README says catch it" + crash);
+            problems.add("mistake " + id + " passes " + passed + ", which its caught-by line says catch it" + crash);
             System.out.println("  mistake " + name + ": NOT CAUGHT by " + passed + crash);
         } else {
             problems.add("mistake " + id + ": its caught-by line names " + unknown + ", which did not run" + crash);
