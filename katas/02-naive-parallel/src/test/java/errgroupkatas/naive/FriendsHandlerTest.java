@@ -21,9 +21,10 @@ import errgroupkatas.support.FakeFriendService;
 import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
-import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.KataCall;
 import errgroupkatas.support.LeakDetector;
+import errgroupkatas.support.LingeringFriendService;
 import errgroupkatas.support.LingeringProfileService;
 import errgroupkatas.support.Reply;
 import java.time.Duration;
@@ -34,8 +35,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
@@ -484,58 +483,6 @@ class FriendsHandlerTest {
                 %s%s""", log.timeline(), KATA.hint(3)).allSatisfy(c -> assertThat(c.interrupted()).isTrue());
     }
 
-    /**
-     * A friend service whose cursor's interrupted {@code next()} lingers, as {@link LingeringProfileService}'s
-     * lookups do: once interrupted, it does not end until the test opens {@code release}, deaf to further
-     * interrupts meanwhile, then throws its InterruptedException. It makes "the producer is still running after
-     * its interrupt" a state the test holds for as long as it likes.
-     */
-    private static final class LingeringFriendService implements FriendService {
-        private final FriendService delegate;
-        private final Gate release;
-        private final AtomicInteger lingering = new AtomicInteger();
-
-        LingeringFriendService(FriendService delegate, Gate release) {
-            this.delegate = delegate;
-            this.release = release;
-        }
-
-        @Override
-        public FriendIdCursor friendIds(long userId) throws ServiceException, InterruptedException {
-            FriendIdCursor cursor = delegate.friendIds(userId);
-            return () -> {
-                try {
-                    return cursor.next();
-                } catch (InterruptedException e) {
-                    lingering.incrementAndGet();
-                    boolean interruptedAgain = false;
-                    try {
-                        while (!release.isOpen()) {
-                            try {
-                                release.pass(); // deaf to interrupts: the read is cancelled already
-                            } catch (InterruptedException again) {
-                                interruptedAgain = true;
-                            }
-                        }
-                    } finally {
-                        lingering.decrementAndGet();
-                    }
-                    if (interruptedAgain) {
-                        Thread.currentThread().interrupt();
-                    }
-                    throw e;
-                }
-            };
-        }
-
-        /** Waits until an interrupted next() lingers or {@code call} has ended; fails with {@code neither} otherwise. */
-        void awaitLingeringOrDone(KataCall<?> call, Supplier<String> neither) {
-            if (!call.watchFor(() -> lingering.get() > 0, DEADLINE) && !call.isDone()) {
-                throw new AssertionError(neither.get());
-            }
-        }
-    }
-
     /** Asserts that {@code thrown}'s message names {@code what} ("user 1") as a whole: "user 1001" names another id. */
     private static void assertNames(Throwable thrown, String what, String context) {
         assertThat(thrown.getMessage()).as("""
@@ -747,7 +694,7 @@ class FriendsHandlerTest {
 
         Call blocked = call.awaitFakeCall(log, "next#2", DEADLINE);
         call.interrupt();
-        lingering.awaitLingeringOrDone(call, () -> "The caller was interrupted " + DEADLINE.toMillis() + " ms ago"
+        lingering.awaitLingeringOrDone(call, DEADLINE, () -> "The caller was interrupted " + DEADLINE.toMillis() + " ms ago"
                 + " while the producer waited in next#2 for an id that never comes, but the producer was not"
                 + " interrupted and friendsOf did not return: the handler must interrupt every thread it started,"
                 + " the producer too.\n" + log.timeline() + KATA.hint(3));

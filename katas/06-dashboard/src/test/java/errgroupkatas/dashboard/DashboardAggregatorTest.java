@@ -8,15 +8,16 @@ import static errgroupkatas.support.Story.USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import errgroupkatas.dashboard.DashboardAggregator.DashboardException;
-import errgroupkatas.support.Checks;
 import errgroupkatas.support.Call;
 import errgroupkatas.support.CallLog;
+import errgroupkatas.support.Checks;
 import errgroupkatas.support.FakeOrderService;
 import errgroupkatas.support.FakeProfileService;
 import errgroupkatas.support.Gate;
 import errgroupkatas.support.Kata;
-import errgroupkatas.support.KataCall;
 import errgroupkatas.support.KataCall.Outcome;
+import errgroupkatas.support.KataCall;
+import errgroupkatas.support.LateFailingProfileService;
 import errgroupkatas.support.LingeringProfileService;
 import errgroupkatas.support.Reply;
 import java.lang.System.Logger.Level;
@@ -482,7 +483,7 @@ class DashboardAggregatorTest {
     @DisplayName("one aggregator, calls one after another: a success, a timeout, a success again (each call has a"
             + " deadline of its own)")
     void callsInARow() {
-        Duration timeout = Duration.ofMillis(300);
+        Duration timeout = Duration.ofMillis(500);
         var dashboard = DashboardAggregator.create(profiles, orders, withTimeout(timeout), withLogger(logger));
 
         assertThat(start(dashboard, 2).awaitWithin(DEADLINE).returned()).as("the first call").isEqualTo(LINE);
@@ -495,6 +496,10 @@ class DashboardAggregatorTest {
         profiles.byDefault(Reply.when(answers));
         var thirdCall = start(dashboard, 2);
         thirdCall.awaitInFlight(log, 1, DEADLINE);
+        // The profile answers only 100 ms after it was asked: time enough for an aggregator whose deadline
+        // is already spent (counted from its creation, or left over from the second call) to see it and
+        // throw, whatever the scheduling; a correct one still has some 400 ms of its own 500 ms left.
+        thirdCall.watchFor(thirdCall::isDone, Duration.ofMillis(100));
         answers.open();
         Outcome<String> third = thirdCall.awaitWithin(DEADLINE);
 

@@ -1,10 +1,8 @@
-package errgroupkatas.select;
+package errgroupkatas.support;
 
 import errgroupkatas.story.FriendIdCursor;
 import errgroupkatas.story.FriendService;
 import errgroupkatas.story.ServiceException;
-import errgroupkatas.support.Gate;
-import errgroupkatas.support.KataCall;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -18,13 +16,13 @@ import java.util.function.Supplier;
  * the interrupt status set again if it was interrupted meanwhile). It makes "the pipeline is still
  * waiting for the producer it cancelled" a state the test holds for as long as it likes.
  */
-final class LingeringFriendService implements FriendService {
+public final class LingeringFriendService implements FriendService {
     private final FriendService delegate;
     private final Gate release;
     private final AtomicInteger lingering = new AtomicInteger();
 
     /** Calls go to {@code delegate}; one that is interrupted then waits for {@code release}. */
-    LingeringFriendService(FriendService delegate, Gate release) {
+    public LingeringFriendService(FriendService delegate, Gate release) {
         this.delegate = delegate;
         this.release = release;
     }
@@ -68,7 +66,7 @@ final class LingeringFriendService implements FriendService {
      * Waits until a call lingers (the pipeline cancelled it) or {@code call} has ended, whichever
      * comes first. Fails after {@code atMost} with {@code neither}'s message.
      */
-    void awaitLingeringOrDone(KataCall<?> call, Duration atMost, Supplier<String> neither) {
+    public void awaitLingeringOrDone(KataCall<?> call, Duration atMost, Supplier<String> neither) {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (!call.isDone() && lingering.get() == 0) {
             if (System.nanoTime() - deadline > 0) {

@@ -1,9 +1,8 @@
-package errgroupkatas.select;
+package errgroupkatas.support;
 
 import errgroupkatas.story.ProfileService;
 import errgroupkatas.story.ServiceException;
 import errgroupkatas.story.User;
-import errgroupkatas.support.Gate;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -12,7 +11,7 @@ import java.util.concurrent.CountDownLatch;
  * client that only notices a broken connection after its caller gave up does. Every other lookup
  * goes to the delegate. It lets a test make the lookup that started first fail last.
  */
-final class LateFailingProfileService implements ProfileService {
+public final class LateFailingProfileService implements ProfileService {
     private final ProfileService delegate;
     private final long lateId;
     private final Gate release;
@@ -20,7 +19,7 @@ final class LateFailingProfileService implements ProfileService {
     private final CountDownLatch sawInterrupt = new CountDownLatch(1);
     private final ServiceException failure;
 
-    LateFailingProfileService(ProfileService delegate, long lateId, Gate release) {
+    public LateFailingProfileService(ProfileService delegate, long lateId, Gate release) {
         this.delegate = delegate;
         this.lateId = lateId;
         this.release = release;
@@ -50,17 +49,17 @@ final class LateFailingProfileService implements ProfileService {
     }
 
     /** Whether the late lookup has started. */
-    boolean started() {
+    public boolean started() {
         return started.getCount() == 0;
     }
 
     /** Whether the late lookup was interrupted (cancelled) while it waited. */
-    boolean sawInterrupt() {
+    public boolean sawInterrupt() {
         return sawInterrupt.getCount() == 0;
     }
 
     /** The exception the late lookup throws once released. */
-    ServiceException failure() {
+    public ServiceException failure() {
         return failure;
     }
 }
