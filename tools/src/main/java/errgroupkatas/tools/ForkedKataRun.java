@@ -178,7 +178,7 @@ public final class ForkedKataRun {
             throws IOException {
         deleteRecursively(classes);
         Files.createDirectories(classes);
-        compileInto(name, sourceRoots, classpath, classes);
+        compileInto(name, sourceRoots, classpath, classes, false);
     }
 
     /** Where the story module's classes are (a folder or a jar): all that kata code compiles against. */
@@ -193,8 +193,13 @@ public final class ForkedKataRun {
         }
     }
 
-    private static void compileInto(String name, List<Path> sourceRoots, List<Path> classpath, Path classes)
-            throws IOException {
+    /**
+     * @param kataCodeOnly the sources are kata main code (a meta-check variant), which may use only
+     *                     the JDK and the story: javac gets the story instead of the tools' whole class
+     *                     path (tests and submissions, which the grader compiles, get all of it)
+     */
+    private static void compileInto(String name, List<Path> sourceRoots, List<Path> classpath, Path classes,
+            boolean kataCodeOnly) throws IOException {
         Map<Path, Path> files = new LinkedHashMap<>();
         for (Path root : sourceRoots) {
             if (Files.isDirectory(root)) {
@@ -212,7 +217,8 @@ public final class ForkedKataRun {
         // Kata code may use only the JDK and the story (KataApi), so javac gets those, not the tools'
         // whole class path: the meta-check compiles a hundred and more variants, and each javac run
         // would open every jar of JUnit, AssertJ and ArchUnit again.
-        String cp = Stream.concat(classpath.stream().map(Path::toString), Stream.of(STORY))
+        String cp = Stream.concat(classpath.stream().map(Path::toString),
+                Stream.of(kataCodeOnly ? STORY : System.getProperty("java.class.path")))
                 .collect(Collectors.joining(File.pathSeparator));
         List<String> args = new ArrayList<>(List.of("--release", "25", "-proc:none", "-nowarn", "-encoding", "UTF-8",
                 "-implicit:none", "-d", classes.toString(), "-cp", cp));
@@ -252,7 +258,7 @@ public final class ForkedKataRun {
                 }
             }
         }
-        compileInto(name, List.of(overlaySources), List.of(classes), classes);
+        compileInto(name, List.of(overlaySources), List.of(classes), classes, true);
     }
 
     /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
